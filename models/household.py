@@ -1,0 +1,53 @@
+"""A household (户): one dwelling behind one door."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+from .building import Building
+
+
+class Occupancy(enum.StrEnum):
+    OCCUPIED = "occupied"
+    VACANT = "vacant"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {"occupied": "入住", "vacant": "空置", "unknown": "未知"}[self.value]
+
+
+def household_label(building_name: str, unit: str, room: str) -> str:
+    """The label painted on a door list: ``3栋2单元501``, or ``3栋501`` without units."""
+    return f"{building_name}{unit}单元{room}" if unit else f"{building_name}{room}"
+
+
+class Household(Base):
+    __tablename__ = "household"
+    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
+    # "" when the building has no units, so that the unique constraint holds.
+    unit: Mapped[str] = mapped_column(String(16), default="")
+    floor: Mapped[int | None] = mapped_column(Integer)
+    room: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(96))
+    occupancy: Mapped[Occupancy] = mapped_column(
+        Enum(Occupancy, name="occupancy", native_enum=False, create_constraint=True, length=10,
+             values_callable=lambda members: [m.value for m in members]),
+        default=Occupancy.UNKNOWN,
+    )
+    head_name: Mapped[str | None] = mapped_column(String(64))
+    head_phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    building: Mapped[Building] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.label}>"

@@ -1,0 +1,113 @@
+"""Staff accounts, the areas they act in, and one-time invite codes."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .area import Area, AreaLevel
+from .base import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    GRID_WORKER = "grid_worker"
+    VOLUNTEER = "volunteer"
+    COMMUNITY_HEAD = "community_head"
+    STREET_ADMIN = "street_admin"
+    DISTRICT_ADMIN = "district_admin"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+    @property
+    def is_field_worker(self) -> bool:
+        """Workers log in with WeChat or an invite code, not a password."""
+        return self in (Role.GRID_WORKER, Role.VOLUNTEER)
+
+    @property
+    def area_levels(self) -> tuple[AreaLevel, ...]:
+        """The levels of the areas this role may be given."""
+        return _ROLE_LEVELS[self]
+
+
+_ROLE_LABELS = {
+    Role.GRID_WORKER: "网格员",
+    Role.VOLUNTEER: "志愿者",
+    Role.COMMUNITY_HEAD: "社区负责人",
+    Role.STREET_ADMIN: "街道管理员",
+    Role.DISTRICT_ADMIN: "区管理员",
+}
+_ROLE_LEVELS = {
+    Role.GRID_WORKER: (AreaLevel.GRID, AreaLevel.COMMUNITY),
+    Role.VOLUNTEER: (AreaLevel.GRID, AreaLevel.COMMUNITY),
+    Role.COMMUNITY_HEAD: (AreaLevel.COMMUNITY,),
+    Role.STREET_ADMIN: (AreaLevel.STREET,),
+    Role.DISTRICT_ADMIN: (AreaLevel.DISTRICT,),
+}
+
+user_area = Table(
+    "user_area",
+    Base.metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", Integer, ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class User(Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, create_constraint=True, length=20,
+             values_callable=lambda members: [m.value for m in members])
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by=Area.path)
+
+    # Flask-Login's protocol, kept to these four members.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username} {self.role}>"
+
+
+class InviteCode(Base):
+    """A one-time code that lets a worker bind a phone or browser to their account.
+
+    Only a hash of the code is kept; the code itself is shown once, when made.
+    """
+
+    __tablename__ = "invite_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

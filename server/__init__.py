@@ -1,0 +1,1 @@
+"""Qiaomen (敲门): the door-to-door canvassing service."""

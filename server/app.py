@@ -1,0 +1,103 @@
+"""The application factory. It reads as the table of contents of the app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server.config import check_config, load_config, normalize_database_url
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, with ``config`` overriding any setting.
+
+    Raises:
+        server.config.ConfigError: settings that would be unsafe or cannot work,
+            e.g. production mode with the default ``SECRET_KEY``.
+    """
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    settings = load_config()
+    settings.update(overrides or {})
+    settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    check_config(settings)
+    app.config.update(settings)
+    app.json.ensure_ascii = False  # Chinese messages stay readable in JSON
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: take the client address and scheme from X-Forwarded-* headers.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # A lock wait instead of "database is locked" while another worker writes.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def register_extensions(app: Flask) -> None:
+    from server.extensions import csrf, db, login_manager, migrate
+    from server.sqlite import tune_sqlite_connections
+
+    import models  # noqa: F401  (registers every table on the metadata, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.session_protection = "strong"
+    with app.app_context():
+        tune_sqlite_connections(db.engine)
+
+    from server.web.auth import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from server.web.assets import bp as assets_bp
+    from server.web.auth import bp as auth_bp
+    from server.web.pages import bp as pages_bp
+    from server.web.staff import bp as staff_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(assets_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from server.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from server.timefmt import local_time
+
+    app.add_template_filter(local_time)
+
+
+def register_commands(app: Flask) -> None:
+    from server.cli import commands
+
+    for command in commands():
+        app.cli.add_command(command)

@@ -1,0 +1,10 @@
+"""Flask CLI commands: ``flask --app wsgi <command>``."""
+
+
+def commands() -> list:
+    """Every command the app registers, imported only when the factory asks."""
+    from .demo import seed_demo_command
+    from .households import import_households_command
+    from .users import create_user_command
+
+    return [seed_demo_command, import_households_command, create_user_command]

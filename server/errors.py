@@ -1,0 +1,92 @@
+"""One error shape for JSON, one error page for HTML; no traceback ever leaves the server."""
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+#: Messages meant for a person, by HTTP status.
+STATUS_MESSAGES = {
+    400: "请求有误，请检查后重试",
+    401: "请先登录",
+    403: "您没有权限进行此操作",
+    404: "没有找到您要的内容",
+    405: "不支持此请求方式",
+    409: "数据与已有记录冲突",
+    410: "该内容已失效",
+    413: "上传的内容太大",
+    415: "不支持的内容格式",
+    422: "提交的内容有误，请检查后重试",
+    429: "操作太频繁，请稍后再试",
+    500: "服务器出了点问题，请稍后再试",
+    502: "上游服务暂时不可用，请稍后再试",
+    503: "服务暂时不可用，请稍后再试",
+}
+
+
+def error_payload(code: int, message: str | None = None, errors: dict | None = None) -> dict:
+    """The body of every JSON error: ``{"code","status","message","errors"}``."""
+    try:
+        status = HTTPStatus(code).phrase
+    except ValueError:
+        status = "Error"
+    return {
+        "code": code,
+        "status": status,
+        "message": message or STATUS_MESSAGES.get(code, "请求未能完成"),
+        "errors": errors or {},
+    }
+
+
+def wants_json() -> bool:
+    """API paths always answer JSON; elsewhere, a client that asks for JSON gets it."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _message_of(exc: HTTPException) -> str | None:
+    """A view may raise e.g. ``NotFound("该二维码已失效")``: a message for the person.
+
+    Only Chinese text is shown; the stock English descriptions of werkzeug and
+    extensions never are.
+    """
+    if isinstance(exc, CSRFError):
+        return "页面已过期，请刷新页面后重试"
+    description = exc.description or ""
+    return description if any("\u4e00" <= ch <= "\u9fff" for ch in description) else None
+
+
+def _errors_of(exc: HTTPException) -> dict:
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages") or {}
+    return errors if isinstance(errors, dict) else {"_": errors}
+
+
+def handle_http_exception(exc: HTTPException):
+    code = exc.code or 500
+    message = _message_of(exc) if code < 500 else None
+    if wants_json():
+        response = jsonify(error_payload(code, message, _errors_of(exc)))
+    else:
+        response = make_response(render_template(
+            "error.html", code=code, message=message or STATUS_MESSAGES.get(code, "请求未能完成")))
+    response.status_code = code
+    for name, value in exc.get_headers():
+        if name.lower() in ("retry-after", "www-authenticate", "allow"):
+            response.headers[name] = value
+    return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Every HTTP error, and every unexpected exception outside testing, goes through one handler.
+
+    Only ``InternalServerError`` is registered for 5xx, not ``Exception``: Flask
+    wraps an unexpected exception in it, except under ``TESTING``, where the
+    exception propagates to the test that caused it.
+    """
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_http_exception)

@@ -1,0 +1,168 @@
+"""Staff accounts: creating them, passwords with lock-out, and one-time invite codes."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import Area, InviteCode, Role, User, utcnow
+from server.extensions import db
+
+# Letters and digits that cannot be misread on a phone screen or a printout.
+_INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_INVITE_LENGTH = 10  # 32**10 ≈ 2**50 guesses; codes also expire and work once.
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the username is unknown, so that a miss costs as long as a hit."""
+    return generate_password_hash("qiaomen-timing-equaliser")
+
+
+class AccountError(ValueError):
+    """A staff account that cannot be made as asked."""
+
+
+class InvalidCredentials(Exception):
+    """Username or password wrong, or the account cannot log in with a password."""
+
+
+class AccountLocked(Exception):
+    """Too many failed logins; the account is locked until ``until``."""
+
+    def __init__(self, until: dt.datetime):
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A created account, with the secret to hand over once: a password or an invite code."""
+
+    user: User
+    password: str | None = None
+    invite_code: str | None = None
+
+
+def _unique_username(base: str) -> str:
+    taken = set(db.session.scalars(select(User.username).where(User.username.like(base + "%"))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def create_user(name: str, role: Role, areas: list[Area], username: str | None = None,
+                password: str | None = None, invite_ttl_hours: int = 72) -> NewAccount:
+    """Create a staff account acting in ``areas``.
+
+    Web roles (heads, admins) get a password: ``password`` or a generated one.
+    Field workers get a one-time invite code instead, for the mini-program login.
+
+    Raises:
+        AccountError: no areas, an area of the wrong level for the role, a taken
+            username, or a password given for a field worker.
+    """
+    role = Role(role)
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise AccountError("姓名不能为空，且不超过 64 个字")
+    if not areas:
+        raise AccountError("请至少指定一个区域")
+    for area in areas:
+        if area.level not in role.area_levels:
+            allowed = "或".join(level.label for level in role.area_levels)
+            raise AccountError(f"{role.label}只能分配到{allowed}，“{area.name}”是{area.level.label}")
+    if username:
+        if db.session.scalar(select(User.id).where(User.username == username)):
+            raise AccountError(f"用户名 {username} 已被使用")
+    else:
+        username = _unique_username(f"{role.value.split('_')[0]}{areas[0].id}")
+    user = User(name=name, role=role, username=username, areas=list(areas))
+    db.session.add(user)
+    if role.is_field_worker:
+        if password:
+            raise AccountError(f"{role.label}用微信或邀请码登录，不设密码")
+        db.session.flush()
+        return NewAccount(user, invite_code=issue_invite_code(user, invite_ttl_hours))
+    password = password or secrets.token_urlsafe(9)
+    set_password(user, password)
+    db.session.flush()
+    return NewAccount(user, password=password)
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a salted hash of ``password``, and clear any lock-out.
+
+    Raises:
+        AccountError: a password shorter than 8 characters.
+    """
+    if len(password) < 8:
+        raise AccountError("密码至少 8 位")
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def authenticate(username: str, password: str, max_failures: int = 5, lockout_minutes: int = 15,
+                 now: dt.datetime | None = None) -> User:
+    """Check a password login, counting failures towards a temporary lock-out.
+
+    Raises:
+        AccountLocked: the account is locked, or this failure locked it.
+        InvalidCredentials: unknown user, wrong password, inactive account, or
+            a field worker (who has no password).
+    """
+    now = now or utcnow()
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password or "")
+        raise InvalidCredentials()
+    if user.locked_until and user.locked_until > now:
+        raise AccountLocked(user.locked_until)
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.failed_logins = 0
+            user.locked_until = now + dt.timedelta(minutes=lockout_minutes)
+            db.session.flush()
+            raise AccountLocked(user.locked_until)
+        db.session.flush()
+        raise InvalidCredentials()
+    if not user.active:
+        raise InvalidCredentials()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.flush()
+    return user
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+def issue_invite_code(user: User, ttl_hours: int = 72, now: dt.datetime | None = None) -> str:
+    """Make a one-time invite code for ``user``, valid ``ttl_hours``; only its hash is stored."""
+    code = "".join(secrets.choice(_INVITE_ALPHABET) for _ in range(_INVITE_LENGTH))
+    now = now or utcnow()
+    db.session.add(InviteCode(user=user, code_hash=_hash_code(code),
+                              expires_at=now + dt.timedelta(hours=ttl_hours), created_at=now))
+    db.session.flush()
+    return f"{code[:5]}-{code[5:]}"
+
+
+def find_invite(code: str, now: dt.datetime | None = None) -> InviteCode | None:
+    """The unused, unexpired invite matching ``code`` (dashes and case ignored), or None."""
+    now = now or utcnow()
+    invite = db.session.scalar(select(InviteCode).where(InviteCode.code_hash == _hash_code(code or "")))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        return None
+    return invite

@@ -1,0 +1,1 @@
+"""HTML pages: the landing page, staff sign-in and pages, and the locally served front-end assets."""

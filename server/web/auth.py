@@ -1,0 +1,66 @@
+"""Staff sign-in with a password and a session cookie, with lock-out after repeated failures."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from models import User
+from server.extensions import db
+from server.services.accounts import AccountLocked, InvalidCredentials, authenticate
+from server.timefmt import local_time
+from server.web.forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never send a freshly logged-in user elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data,
+                                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        except AccountLocked as locked:
+            db.session.commit()
+            flash(f"登录失败次数过多，账号已锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
+            status = 429
+        except InvalidCredentials:
+            db.session.commit()
+            flash("用户名或密码错误", "error")
+            status = 401
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("您已退出登录", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,32 @@
+"""The landing page and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.errors import error_payload
+from server.extensions import db
+from server.web.assets import missing_vendor_files
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def landing():
+    return render_template("landing.html", env=current_app.config["QIAOMEN_ENV"],
+                           database=db.engine.dialect.name)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers; 503 in the error shape when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        body = error_payload(503, "数据库无法连接", {"database": ["unreachable"]})
+        return jsonify(body), 503
+    return jsonify({"status": "ok", "database": db.engine.dialect.name,
+                    "assets_missing": missing_vendor_files(current_app.config["ASSETS_DIR"])})

@@ -1,0 +1,59 @@
+"""Factory functions: each makes one thing, with sensible defaults, and flushes."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from models import AreaLevel, Building, CampaignStatus, CommunityType, Household, Occupancy, Role, household_label
+from server.extensions import db
+from server.services.accounts import create_user
+from server.services.areas import create_area
+from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
+
+_counter = itertools.count(1)
+
+
+def make_tree(district="清溪区", street="城西街道", community="金桥社区", grids=("第一网格",),
+              community_type=CommunityType.OLD_ESTATE):
+    """A district with one street, one community and its grids: returns (district, street, community, grids)."""
+    d = create_area(district, AreaLevel.DISTRICT)
+    s = create_area(street, AreaLevel.STREET, d)
+    c = create_area(community, AreaLevel.COMMUNITY, s, community_type)
+    return d, s, c, [create_area(name, AreaLevel.GRID, c) for name in grids]
+
+
+def make_building(grid, name=None, lat=29.53, lng=108.77) -> Building:
+    building = Building(community_id=grid.parent_id, grid_id=grid.id, name=name or f"{next(_counter)}栋",
+                        lat=lat, lng=lng)
+    db.session.add(building)
+    db.session.flush()
+    return building
+
+
+def make_household(building, unit="1", room=None, occupancy=Occupancy.OCCUPIED, head_name="张三",
+                   head_phone="13812345678") -> Household:
+    room = room or f"{next(_counter) % 30 + 1}01"
+    household = Household(building=building, unit=unit, room=room, floor=int(room[:-2]) if len(room) > 2 else None,
+                          label=household_label(building.name, unit, room), occupancy=occupancy,
+                          head_name=head_name, head_phone=head_phone)
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def make_households(building, count, unit="1"):
+    return [make_household(building, unit=unit, room=f"{n // 2 + 1}{n % 2 + 1:02d}") for n in range(count)]
+
+
+def make_user(role=Role.COMMUNITY_HEAD, areas=(), name="李四", username=None, password="correct-horse-9"):
+    account = create_user(name, role, list(areas), username=username,
+                          password=None if Role(role).is_field_worker else password)
+    return account.user
+
+
+def make_campaign(area, name="敲门行动", status=CampaignStatus.ACTIVE, start=dt.date(2026, 11, 1),
+                  end=dt.date(2026, 12, 31), with_pledge=True):
+    campaign = create_campaign(name, area, start, end, status=status)
+    if with_pledge:
+        publish_pledge_text(campaign, PLEDGE_TITLE, PLEDGE_BODY)
+    return campaign

@@ -1,0 +1,57 @@
+"""`flask db upgrade` builds, from empty, exactly the schema the models describe, on each database."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from models import Base
+from server.app import create_app
+from server.extensions import db
+from tests.databases import RunDatabase, backends, create_postgres_database
+
+
+@pytest.fixture(params=backends())
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        run_db = RunDatabase("sqlite", f"sqlite:///{tmp_path / 'migrate.db'}")
+    else:
+        run_db = create_postgres_database("migrations")
+    yield run_db
+    if run_db.drop:
+        run_db.drop()
+
+
+@pytest.fixture
+def migration_app(empty_database, tmp_path):
+    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database.url,
+                      "UPLOAD_DIR": str(tmp_path)})
+    with app.app_context():
+        yield app
+        db.engine.dispose()
+
+
+def _differences():
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_from_empty_builds_every_table_the_models_declare(migration_app):
+    upgrade()
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_the_migrated_schema_matches_the_models_exactly(migration_app):
+    upgrade()
+    assert _differences() == []
+
+
+def test_downgrade_to_base_and_upgrade_again_round_trips(migration_app):
+    upgrade()
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade()
+    assert _differences() == []
