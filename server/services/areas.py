@@ -18,6 +18,21 @@ def create_area(name: str, level: AreaLevel, parent: Area | None = None,
     """Add an area under ``parent`` and give it its materialized path.
 
     Raises:
+        AreaError: as ``new_area``.
+    """
+    area = new_area(name, level, parent, community_type)
+    db.session.flush()  # for the id; the path goes out with the next flush (queries autoflush)
+    assign_path(area)
+    return area
+
+
+def new_area(name: str, level: AreaLevel, parent: Area | None = None,
+             community_type: CommunityType | None = None) -> Area:
+    """Add an area to the session without flushing: for making many at once.
+
+    Once flushed, each new area needs ``assign_path``, parents before children.
+
+    Raises:
         AreaError: a district with a parent, another level without the right parent,
             or a community type on something that is not a community.
     """
@@ -31,10 +46,12 @@ def create_area(name: str, level: AreaLevel, parent: Area | None = None,
         raise AreaError("只有社区才有社区类型")
     area = Area(name=name, level=level, parent=parent, community_type=community_type)
     db.session.add(area)
-    db.session.flush()
-    area.path = f"{parent.path if parent else '/'}{area.id}/"
-    db.session.flush()
     return area
+
+
+def assign_path(area: Area) -> None:
+    """Set the materialized path of a flushed area whose parent already has its path."""
+    area.path = f"{area.parent.path if area.parent else '/'}{area.id}/"
 
 
 def subtree_filter(area: Area, column=Area.path):

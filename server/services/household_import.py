@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from models import Area, AreaLevel, Building, CommunityType, Household, Occupancy, household_label, utcnow
 from server.extensions import db
-from server.services.areas import areas_under, create_area
+from server.services.areas import areas_under, assign_path, new_area
+from server.services.bulk import bulk_insert
 from server.services.household_files import HEADER_OF, REQUIRED, SourceRow
 
 MAX_LISTED_ERRORS = 200
@@ -34,6 +36,7 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
 _HOUSEHOLD = Household.__table__
+_INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone")
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,7 @@ class ImportRejected(Exception):
         self.report = report
 
 
-@dataclass(frozen=True)
-class HouseholdRow:
+class HouseholdRow(NamedTuple):
     """A checked row, normalised: ``unit`` without 单元, ``building`` with 栋 when it was a bare number."""
 
     street: str
@@ -90,107 +92,146 @@ class HouseholdRow:
 
 def _floor_from_room(room: str) -> int | None:
     # 501 → 5, 1203 → 12: the usual numbering of Chinese flats.
-    return int(room[:-2]) if room.isdigit() and len(room) >= 3 and int(room[:-2]) > 0 else None
+    if len(room) >= 3 and room.isdigit():
+        floor = int(room[:-2])
+        return floor or None
+    return None
+
+
+def _parse_floor(text: str) -> tuple[int | None, str | None]:
+    try:
+        floor = int(text)
+    except ValueError:
+        return None, f"“{text}”不是整数"
+    if not -5 <= floor <= 200 or floor == 0:
+        return None, f"{floor} 不是有效楼层"
+    return floor, None
+
+
+def _parse_phone(text: str) -> tuple[str, str | None]:
+    if len(text) == 11 and text.isdigit() and text[0] == "1" and text[1] in "3456789":
+        return text, None  # the common case, without a regex
+    phone = text.replace(" ", "")
+    digits = phone.removeprefix("+86").replace("-", "")
+    if _MOBILE.fullmatch(digits):
+        return digits, None
+    if _LANDLINE.fullmatch(phone):
+        return phone, None
+    return phone, f"“{phone}”不是有效的手机号或座机号"
+
+
+def _row_errors(row: SourceRow) -> list[RowError]:
+    """Every problem of a row that failed the quick check, one per cell."""
+    v = row.values
+    problems: list[tuple[str, str]] = [(name, "不能为空") for name in REQUIRED if not v.get(name)]
+    problems += [(name, f"不能超过 {limit} 个字") for name, limit in _LENGTHS.items() if len(v.get(name, "")) > limit]
+    floor_text = v.get("floor", "").removesuffix("层").strip()
+    if floor_text and _parse_floor(floor_text)[1]:
+        problems.append(("floor", _parse_floor(floor_text)[1]))
+    if v.get("head_phone") and _parse_phone(v["head_phone"])[1]:
+        problems.append(("head_phone", _parse_phone(v["head_phone"])[1]))
+    if v.get("occupancy", "") not in _OCCUPANCY_WORDS:
+        problems.append(("occupancy", f"“{v['occupancy']}”无法识别，请填 入住、空置 或 未知"))
+    type_text = v.get("community_type", "")
+    if type_text and type_text not in _COMMUNITY_TYPES:
+        problems.append(("community_type", f"“{type_text}”无法识别，请填 {'、'.join(_COMMUNITY_TYPES)}"))
+    return [RowError(row.number, HEADER_OF[name], message) for name, message in problems]
 
 
 def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
-    """Normalise one source row, or say what is wrong with each bad cell."""
+    """Normalise one source row, or say what is wrong with each bad cell.
+
+    The common case, a good row, is checked in one pass; a bad row is then
+    examined cell by cell by ``_row_errors`` to name every problem.
+    """
     v = row.values
-    errors: list[RowError] = []
-
-    def bad(name: str, message: str) -> None:
-        errors.append(RowError(row.number, HEADER_OF[name], message))
-
-    for name in REQUIRED:
-        if not v.get(name):
-            bad(name, "不能为空")
-    for name, limit in _LENGTHS.items():
-        if len(v.get(name, "")) > limit:
-            bad(name, f"不能超过 {limit} 个字")
-
-    building = v.get("building", "")
-    if building.isdigit():
-        building += "栋"
-    unit = v.get("unit", "").removesuffix("单元").strip()
-    room = v.get("room", "").removesuffix("室").strip()
-
-    floor_text = v.get("floor", "").removesuffix("层").strip()
-    floor = None
+    get = v.get
+    street, community, grid = get("street", ""), get("community", ""), get("grid", "")
+    building, room = get("building", ""), get("room", "")
+    unit, head_name = get("unit", ""), get("head_name", "")
+    if not (street and community and grid and building and room) or len(street) > 64 or len(community) > 64 \
+            or len(grid) > 64 or len(building) > 64 or len(head_name) > 64 or len(unit) > 16 or len(room) > 16:
+        return _row_errors(row)
+    floor_text, phone = get("floor", ""), get("head_phone", "")
+    occupancy_text, type_text = get("occupancy", ""), get("community_type", "")
+    if occupancy_text not in _OCCUPANCY_WORDS or (type_text and type_text not in _COMMUNITY_TYPES):
+        return _row_errors(row)
+    room = room.removesuffix("室").strip()
     if floor_text:
-        try:
-            floor = int(floor_text)
-        except ValueError:
-            bad("floor", f"“{floor_text}”不是整数")
-        else:
-            if not -5 <= floor <= 200 or floor == 0:
-                bad("floor", f"{floor} 不是有效楼层")
+        floor, problem = _parse_floor(floor_text.removesuffix("层").strip())
+        if problem:
+            return _row_errors(row)
     else:
         floor = _floor_from_room(room)
-
-    phone = v.get("head_phone", "").replace(" ", "")
     if phone:
-        digits = phone.removeprefix("+86").replace("-", "")
-        if _MOBILE.fullmatch(digits):
-            phone = digits
-        elif not _LANDLINE.fullmatch(phone):
-            bad("head_phone", f"“{phone}”不是有效的手机号或座机号")
-
-    occupancy_text = v.get("occupancy", "")
-    if occupancy_text not in _OCCUPANCY_WORDS:
-        bad("occupancy", f"“{occupancy_text}”无法识别，请填 入住、空置 或 未知")
-
-    type_text = v.get("community_type", "")
-    if type_text and type_text not in _COMMUNITY_TYPES:
-        bad("community_type", f"“{type_text}”无法识别，请填 {'、'.join(_COMMUNITY_TYPES)}")
-
-    if errors:
-        return errors
-    return HouseholdRow(
-        street=v["street"], community=v["community"], community_type=_COMMUNITY_TYPES.get(type_text),
-        grid=v["grid"], building=building, unit=unit, floor=floor, room=room,
-        head_name=v.get("head_name") or None, head_phone=phone or None,
-        occupancy=_OCCUPANCY_WORDS[occupancy_text],
-    )
+        phone, problem = _parse_phone(phone)
+        if problem:
+            return _row_errors(row)
+    if building.isdigit():
+        building += "栋"
+    return HouseholdRow(street, community, _COMMUNITY_TYPES.get(type_text) if type_text else None, grid, building,
+                        unit.removesuffix("单元").strip() if unit else "", floor, room, head_name or None,
+                        phone or None, _OCCUPANCY_WORDS[occupancy_text])
 
 
-@dataclass
+@dataclass(slots=True)
 class _KnownBuilding:
     id: int | None
-    grid_id: int
+    grid: Area
     name: str
     pending: Building | None = None
 
 
 class _Registry:
-    """What already exists under the district, found by name, and what this import adds."""
+    """What already exists under the district, found by name, and what this import adds.
+
+    New areas and buildings are added to the session unflushed and written
+    together, table by table, when the next batch of households goes out.
+    """
 
     def __init__(self, district: Area, report: ImportReport):
         self.district = district
         self.report = report
         self.areas: dict[tuple[str, ...], Area] = {}
+        self.new_areas: list[Area] = []
         by_id = {district.id: ()}
+        area_of_id = {}
         for area in db.session.scalars(areas_under(district)):
+            area_of_id[area.id] = area
             if area.id != district.id and area.parent_id in by_id:
                 by_id[area.id] = by_id[area.parent_id] + (area.name,)
                 self.areas[by_id[area.id]] = area
         community_ids = [a.id for a in self.areas.values() if a.level is AreaLevel.COMMUNITY]
-        self.buildings: dict[tuple[int, str], _KnownBuilding] = {}
+        self.buildings: dict[tuple[Area, str], _KnownBuilding] = {}
+        self.by_row: dict[tuple[str, str, str, str], _KnownBuilding] = {}
         for chunk_start in range(0, len(community_ids), 500):
             chunk = community_ids[chunk_start:chunk_start + 500]
             for b in db.session.execute(select(Building.id, Building.community_id, Building.grid_id,
                                                 Building.name).where(Building.community_id.in_(chunk))):
-                self.buildings[(b.community_id, b.name)] = _KnownBuilding(b.id, b.grid_id, b.name)
+                self.buildings[(area_of_id[b.community_id], b.name)] = _KnownBuilding(
+                    b.id, area_of_id[b.grid_id], b.name)
 
     def area(self, key: tuple[str, ...], level: AreaLevel, parent: Area,
              community_type: CommunityType | None = None) -> Area:
         area = self.areas.get(key)
         if area is None:
-            area = create_area(key[-1], level, parent, community_type)
-            self.areas[key] = area
+            area = self.areas[key] = new_area(key[-1], level, parent, community_type)
+            self.new_areas.append(area)
             self.report.areas_created += 1
         return area
 
     def building(self, row: HouseholdRow, number: int) -> _KnownBuilding | RowError:
+        """The building a row names, made (with its areas) if missing; or why the row cannot go there."""
+        key = (row.street, row.community, row.grid, row.building)
+        known = self.by_row.get(key)
+        if known is not None and row.community_type is None:
+            return known  # the common case: a building seen on an earlier row
+        known = self._resolve(row, number)
+        if not isinstance(known, RowError):
+            self.by_row[key] = known
+        return known
+
+    def _resolve(self, row: HouseholdRow, number: int) -> _KnownBuilding | RowError:
         street = self.area((row.street,), AreaLevel.STREET, self.district)
         community = self.area((row.street, row.community), AreaLevel.COMMUNITY, street, row.community_type)
         if row.community_type and community.community_type != row.community_type:
@@ -199,16 +240,27 @@ class _Registry:
                                 f"社区“{community.name}”已登记为{community.community_type.value}")
             community.community_type = row.community_type
         grid = self.area((row.street, row.community, row.grid), AreaLevel.GRID, community)
-        known = self.buildings.get((community.id, row.building))
+        known = self.buildings.get((community, row.building))
         if known is None:
-            pending = Building(community_id=community.id, grid_id=grid.id, name=row.building)
+            pending = Building(community=community, grid=grid, name=row.building)
             db.session.add(pending)
-            known = self.buildings[(community.id, row.building)] = _KnownBuilding(None, grid.id, row.building,
-                                                                                 pending)
+            known = self.buildings[(community, row.building)] = _KnownBuilding(None, grid, row.building, pending)
             self.report.buildings_created += 1
-        elif known.grid_id != grid.id:
+        elif known.grid is not grid:
             return RowError(number, HEADER_OF["grid"], f"楼栋“{row.building}”已属于另一个网格")
         return known
+
+    def write_new(self, batch) -> None:
+        """Write the areas and buildings this batch made, and give the new areas their paths."""
+        if not self.new_areas and all(known.pending is None for _, _, known in batch):
+            return
+        db.session.flush()
+        for area in sorted(self.new_areas, key=lambda a: list(AreaLevel).index(a.level)):
+            assign_path(area)
+        self.new_areas.clear()
+        for _, _, known in batch:
+            if known.pending is not None:
+                known.id, known.pending = known.pending.id, None
 
 
 def _merge(existing, row: HouseholdRow) -> dict:
@@ -228,11 +280,7 @@ class _Writer:
         self.now = utcnow()
 
     def write(self, batch: list[tuple[int, HouseholdRow, _KnownBuilding]]) -> None:
-        if any(known.pending is not None for _, _, known in batch):
-            db.session.flush()
-            for _, _, known in batch:
-                if known.pending is not None:
-                    known.id, known.pending = known.pending.id, None
+        self.registry.write_new(batch)
         building_ids = {known.id for _, _, known in batch}
         existing = {
             (h.building_id, h.unit, h.room): h
@@ -245,13 +293,9 @@ class _Writer:
         for _, row, known in batch:
             current = existing.get((known.id, row.unit, row.room))
             if current is None:
-                inserts.append({
-                    "building_id": known.id, "unit": row.unit, "floor": row.floor, "room": row.room,
-                    "label": household_label(known.name, row.unit, row.room),
-                    "occupancy": row.occupancy or Occupancy.UNKNOWN,
-                    "head_name": row.head_name, "head_phone": row.head_phone,
-                    "created_at": self.now, "updated_at": self.now,
-                })
+                inserts.append((known.id, row.unit, row.floor, row.room,
+                                household_label(known.name, row.unit, row.room),
+                                row.occupancy or Occupancy.UNKNOWN, row.head_name, row.head_phone))
             else:
                 changes = _merge(current, row)
                 if changes:
@@ -261,8 +305,8 @@ class _Writer:
                 else:
                     self.report.unchanged += 1
         if inserts:
-            db.session.execute(insert(_HOUSEHOLD), inserts)
-            self.report.created += len(inserts)
+            self.report.created += bulk_insert(_HOUSEHOLD, _INSERT_COLUMNS, inserts,
+                                               constants={"created_at": self.now, "updated_at": self.now})
         if updates:
             db.session.execute(
                 update(_HOUSEHOLD).where(_HOUSEHOLD.c.id == bindparam("_id")).values(
