@@ -5,9 +5,12 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev assets chromium migrate bench-import clean
+.PHONY: run test install install-dev assets fonts test-tools migrate bench-import bench-labels standin clean
 
-run: install assets migrate
+# Debian packages: a CJK TrueType font for the PDF labels; Chromium and poppler for the tests.
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+run: install assets fonts migrate
 	@$(FLASK) seed-demo --if-empty
 	@echo ""
 	@echo "敲门 Qiaomen 已启动：http://127.0.0.1:$(PORT)/"
@@ -17,7 +20,7 @@ run: install assets migrate
 	@echo ""
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
-test: install-dev assets chromium
+test: install-dev assets fonts test-tools
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -38,17 +41,31 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
-chromium:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+# Door labels embed a CJK TrueType font (LABEL_FONT, or one found on the system).
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && $(APT_INSTALL) fonts-wqy-zenhei; \
+	  else echo "Door labels need a CJK font: sudo apt-get install fonts-wqy-zenhei (or set LABEL_FONT)" >&2; fi; }
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own);
+# label tests render PDFs with poppler's pdftoppm.
+test-tools:
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && $(APT_INSTALL) chromium poppler-utils; \
+	  else echo "The tests need: sudo apt-get install chromium poppler-utils" >&2; exit 1; fi; }
 
 migrate: install
 	$(FLASK) db upgrade
 
 bench-import: install-dev
 	$(BIN)/python scripts/bench_import.py
+
+bench-labels: install-dev fonts
+	$(BIN)/python scripts/bench_labels.py
+
+# A local stand-in for WeChat's server API on 127.0.0.1:9100 (see scripts/wechat_standin.py).
+standin: install
+	$(BIN)/python scripts/wechat_standin.py --port 9100
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

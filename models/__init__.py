@@ -6,11 +6,13 @@ from .area import Area, AreaLevel, CommunityType
 from .base import Base, UTCDateTime, utcnow
 from .building import Building
 from .campaign import Campaign, CampaignStatus, Material, PledgeText, PledgeTextInUse, text_sha256
-from .household import Household, Occupancy, household_label
+from .household import Household, Occupancy, household_label, new_door_token
 from .user import InviteCode, Role, User, user_area
+from .wechat import WeChatAccessToken
 
 __all__ = [
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",
-    "UTCDateTime", "User", "household_label", "text_sha256", "user_area", "utcnow",
+    "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
+    "utcnow",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +20,15 @@ class Occupancy(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"occupied": "入住", "vacant": "空置", "unknown": "未知"}[self.value]
+
+
+def new_door_token() -> str:
+    """An opaque door token: 96 random bits in 16 URL-safe characters.
+
+    Short enough for a small QR code and for WeChat's 32-character ``scene``;
+    it says nothing about the household it opens.
+    """
+    return secrets.token_urlsafe(12)
 
 
 def household_label(building_name: str, unit: str, room: str) -> str:
@@ -44,6 +54,8 @@ class Household(Base):
     )
     head_name: Mapped[str | None] = mapped_column(String(64))
     head_phone: Mapped[str | None] = mapped_column(String(32))
+    # What the door's QR code carries; rotated when a label is damaged or abused.
+    token: Mapped[str] = mapped_column(String(24), unique=True, default=new_door_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -75,11 +75,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from server.web.assets import bp as assets_bp
     from server.web.auth import bp as auth_bp
+    from server.web.door import bp as door_bp
     from server.web.pages import bp as pages_bp
     from server.web.staff import bp as staff_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(door_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(assets_bp)
 

@@ -68,6 +68,8 @@ def load_config(environ: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 16) * 1024 * 1024,
+        "LABEL_FONT": env.get("LABEL_FONT", ""),
+        **wechat_settings(env),
     }
 
 
@@ -88,3 +90,22 @@ def check_config(config: dict) -> None:
         )
     if len(secret) < 32:
         raise ConfigError("SECRET_KEY is too short for production: use at least 32 random characters.")
+
+
+def wechat_settings(env) -> dict:
+    """WeChat's settings; without an AppID the WeChat features are off (and the dev login is on, outside production)."""
+    timeout = env.get("WECHAT_TIMEOUT", "5")
+    try:
+        timeout = float(timeout)
+    except ValueError as exc:
+        raise ConfigError(f"WECHAT_TIMEOUT must be a number of seconds, got {timeout!r}") from exc
+    return {
+        "WECHAT_APPID": env.get("WECHAT_APPID", ""),
+        "WECHAT_SECRET": env.get("WECHAT_SECRET", ""),
+        "WECHAT_API_BASE": env.get("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/"),
+        "WECHAT_TIMEOUT": timeout,
+        "WECHAT_MP_PAGE": env.get("WECHAT_MP_PAGE", "pages/door/index"),
+        "WECHAT_MP_ENV_VERSION": env.get("WECHAT_MP_ENV_VERSION", "release"),
+        "WECHAT_VERIFY_FILE": env.get("WECHAT_VERIFY_FILE", ""),
+        "WECHAT_VERIFY_CONTENT": env.get("WECHAT_VERIFY_CONTENT", ""),
+    }

@@ -68,7 +68,7 @@ def _errors_of(exc: HTTPException) -> dict:
 
 def handle_http_exception(exc: HTTPException):
     code = exc.code or 500
-    message = _message_of(exc) if code < 500 else None
+    message = _message_of(exc)
     if wants_json():
         response = jsonify(error_payload(code, message, _errors_of(exc)))
     else:

@@ -137,3 +137,28 @@ def login(client):
 
     return log_in
 
+
+
+@pytest.fixture(scope="session")
+def wechat_server():
+    """The local stand-in for WeChat's server API, over real HTTP on loopback."""
+    import threading
+
+    from scripts.wechat_standin import make_server
+
+    server = make_server()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def wechat(app, wechat_server):
+    """The app pointed at a freshly reset stand-in; returns the stand-in server."""
+    from scripts.wechat_standin import DEFAULT_APPID, DEFAULT_SECRET
+
+    wechat_server.state.reset()
+    app.config.update(WECHAT_APPID=DEFAULT_APPID, WECHAT_SECRET=DEFAULT_SECRET, WECHAT_API_BASE=wechat_server.url,
+                      WECHAT_TIMEOUT=2.0)
+    return wechat_server

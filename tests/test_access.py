@@ -3,7 +3,7 @@ import pytest
 
 from server.app import create_app
 
-PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<name>"}
+PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<name>", "/<name>.txt", "/q/<token>"}
 
 
 def _routes():

@@ -55,3 +55,23 @@ def test_downgrade_to_base_and_upgrade_again_round_trips(migration_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert _differences() == []
+
+
+def test_households_that_existed_before_door_tokens_get_distinct_tokens(migration_app):
+    from sqlalchemy import text
+
+    upgrade(revision="0001_registry")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO area (id, level, name, path, created_at) VALUES "
+                          "(1, 'district', '清溪区', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO building (id, community_id, grid_id, name, created_at) "
+                          "VALUES (1, 1, 1, '1栋', CURRENT_TIMESTAMP)"))
+        for room in range(101, 126):
+            conn.execute(text("INSERT INTO household (building_id, unit, room, label, occupancy, created_at, "
+                              "updated_at) VALUES (1, '', :room, :room, 'unknown', CURRENT_TIMESTAMP, "
+                              "CURRENT_TIMESTAMP)"), {"room": str(room)})
+    upgrade()
+    with db.engine.connect() as conn:
+        tokens = conn.execute(text("SELECT token FROM household")).scalars().all()
+    assert len(tokens) == 25 and len(set(tokens)) == 25 and all(len(t) == 16 for t in tokens)
+    assert _differences() == []

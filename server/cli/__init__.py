@@ -5,6 +5,7 @@ def commands() -> list:
     """Every command the app registers, imported only when the factory asks."""
     from .demo import seed_demo_command
     from .households import import_households_command
+    from .labels import qr_labels_command
     from .users import create_user_command
 
-    return [seed_demo_command, import_households_command, create_user_command]
+    return [seed_demo_command, import_households_command, create_user_command, qr_labels_command]

@@ -10,14 +10,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, CommunityType, Household, Occupancy,
-                    Role, User, household_label, utcnow)
+                    Role, User, household_label, new_door_token, utcnow)
 from server.extensions import db
 from server.services.accounts import issue_invite_code
 from server.services.areas import create_area
+from server.services.bulk import bulk_insert
 from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
 
 #: The password of every demo head and admin, printed by ``seed-demo`` and the README.
@@ -37,6 +38,10 @@ _COMMUNITY_TYPES = (CommunityType.OLD_ESTATE, CommunityType.COMMERCIAL_ESTATE, C
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰志强海燕文斌红梅德华淑珍凤英春梅晓东丹丹思雨子涵浩然"
 _GRID_NUMERALS = "一二三四五六七八九十"
+
+
+_HOUSEHOLD_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
+                      "token")
 
 
 @dataclass
@@ -102,7 +107,7 @@ class _Builder:
     def __init__(self, rng: random.Random, progress: Callable[[int], None] | None):
         self.rng = rng
         self.progress = progress
-        self.pending: list[dict] = []
+        self.pending: list[tuple] = []
         self.now = utcnow()
 
     def households(self, building: Building, target: int, kind: CommunityType) -> int:
@@ -122,19 +127,17 @@ class _Builder:
                     occupancy = (Occupancy.VACANT if roll < 0.05 else
                                  Occupancy.UNKNOWN if roll < 0.12 else Occupancy.OCCUPIED)
                     named = occupancy is Occupancy.OCCUPIED and rng.random() < 0.8
-                    self.pending.append({
-                        "building_id": building.id, "unit": unit_name, "floor": floor, "room": room,
-                        "label": household_label(building.name, unit_name, room), "occupancy": occupancy,
-                        "head_name": _person_name(rng) if named else None,
-                        "head_phone": _phone(rng) if named and rng.random() < 0.75 else None,
-                        "created_at": self.now, "updated_at": self.now,
-                    })
+                    self.pending.append((
+                        building.id, unit_name, floor, room, household_label(building.name, unit_name, room),
+                        occupancy, _person_name(rng) if named else None,
+                        _phone(rng) if named and rng.random() < 0.75 else None, new_door_token()))
                     made += 1
         return made
 
     def flush(self, done: int, force: bool = False) -> None:
         if self.pending and (force or len(self.pending) >= 10_000):
-            db.session.execute(insert(Household.__table__), self.pending)
+            bulk_insert(Household.__table__, _HOUSEHOLD_COLUMNS, self.pending,
+                        constants={"created_at": self.now, "updated_at": self.now})
             self.pending.clear()
             if self.progress:
                 self.progress(done)

@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
-from models import Area, AreaLevel, Building, CommunityType, Household, Occupancy, household_label, utcnow
+from models import (Area, AreaLevel, Building, CommunityType, Household, Occupancy, household_label,
+                    new_door_token, utcnow)
 from server.extensions import db
 from server.services.areas import areas_under, assign_path, new_area
 from server.services.bulk import bulk_insert
@@ -36,7 +37,8 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
 _HOUSEHOLD = Household.__table__
-_INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone")
+_INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
+                   "token")
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,8 @@ class _Writer:
             if current is None:
                 inserts.append((known.id, row.unit, row.floor, row.room,
                                 household_label(known.name, row.unit, row.room),
-                                row.occupancy or Occupancy.UNKNOWN, row.head_name, row.head_phone))
+                                row.occupancy or Occupancy.UNKNOWN, row.head_name, row.head_phone,
+                                new_door_token()))
             else:
                 changes = _merge(current, row)
                 if changes:

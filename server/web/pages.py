@@ -1,7 +1,7 @@
 """The landing page and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,3 +30,12 @@ def healthz():
         return jsonify(body), 503
     return jsonify({"status": "ok", "database": db.engine.dialect.name,
                     "assets_missing": missing_vendor_files(current_app.config["ASSETS_DIR"])})
+
+
+@bp.get("/<name>.txt")
+def wechat_domain_verification(name: str):
+    """The file WeChat asks for before "扫普通链接二维码打开小程序" may use this domain."""
+    config = current_app.config
+    if not config["WECHAT_VERIFY_FILE"] or f"{name}.txt" != config["WECHAT_VERIFY_FILE"]:
+        abort(404)
+    return current_app.response_class(config["WECHAT_VERIFY_CONTENT"], mimetype="text/plain")

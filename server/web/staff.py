@@ -1,18 +1,133 @@
-"""The staff home page: who you are, the areas you act in, and what is under way there."""
+"""Staff pages: the home page, a household's page with its door code, and door labels for an area."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import tempfile
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from server.services.areas import summarize_area
+from server.extensions import db
+from server.services.areas import areas_under, count_households_under, summarize_area
 from server.services.campaigns import campaigns_covering
+from server.services.cjk_font import CJKFontMissing, cjk_font
+from server.services.door_codes import door_url, qr_png, qr_svg, rotate_door_token
+from server.services.labels import area_labels
+from server.services.miniprogram_codes import miniprogram_code
+from server.services.privacy import mask_phone
+from server.services.scope import OutOfScope, get_area, get_household
+from server.services.wechat import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
+#: Above this, labels are printed per street or community, or with the CLI.
+WEB_LABEL_LIMIT = 20_000
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every staff page needs a signed-in staff member."""
+
+
+def _household(household_id: int):
+    try:
+        return get_household(current_user, household_id)
+    except OutOfScope:
+        abort(404)
+
+
+def _area(area_id: int):
+    try:
+        return get_area(current_user, area_id)
+    except OutOfScope:
+        abort(404)
+
 
 @bp.get("/")
-@login_required
 def home():
     summaries = [summarize_area(area) for area in current_user.areas]
+    children = {area.id: db.session.scalars(areas_under(area, area.level.child)).all() if area.level.child else []
+                for area in current_user.areas}
     campaigns = {c.id: c for area in current_user.areas for c in campaigns_covering(area)}
-    return render_template("staff_home.html", summaries=summaries, campaigns=list(campaigns.values()))
+    return render_template("staff_home.html", summaries=summaries, children=children,
+                           campaigns=list(campaigns.values()))
+
+
+@bp.get("/households/<int:household_id>")
+def household(household_id: int):
+    household = _household(household_id)
+    return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
+                           url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
+                           wechat=bool(current_app.config["WECHAT_APPID"]))
+
+
+@bp.get("/households/<int:household_id>/qr.png")
+def household_qr_png(household_id: int):
+    household = _household(household_id)
+    png = qr_png(door_url(current_app.config["PUBLIC_BASE_URL"], household))
+    return current_app.response_class(png, mimetype="image/png", headers=_download(household, "png"))
+
+
+@bp.get("/households/<int:household_id>/qr.svg")
+def household_qr_svg(household_id: int):
+    household = _household(household_id)
+    svg = qr_svg(door_url(current_app.config["PUBLIC_BASE_URL"], household))
+    return current_app.response_class(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private"})
+
+
+def _download(household, extension: str) -> dict:
+    name = quote(f"{household.label}.{extension}")
+    return {"Content-Disposition": f"inline; filename*=UTF-8''{name}", "Cache-Control": "private"}
+
+
+@bp.post("/households/<int:household_id>/rotate-token")
+def rotate_household_token(household_id: int):
+    household = _household(household_id)
+    rotate_door_token(household)
+    db.session.commit()
+    flash(f"已为 {household.label} 更换二维码，旧门贴立即失效，请打印新门贴", "info")
+    return redirect(url_for("staff.household", household_id=household.id))
+
+
+@bp.get("/households/<int:household_id>/wxacode")
+def household_wxacode(household_id: int):
+    household = _household(household_id)
+    config = current_app.config
+    try:
+        client = WeChatClient.from_config(config)
+    except WeChatNotConfigured:
+        abort(404)
+    try:
+        data, content_type = miniprogram_code(household, client, config["UPLOAD_DIR"], config["WECHAT_MP_PAGE"],
+                                              config["WECHAT_MP_ENV_VERSION"])
+    except WeChatError as error:
+        current_app.logger.warning("wxacode for household %s: errcode %s", household.id, error.errcode)
+        abort(502, description=f"微信接口返回错误（errcode {error.errcode}），请稍后再试")
+    except WeChatUnavailable:
+        abort(502, description="微信接口暂时无法访问，请稍后再试")
+    return current_app.response_class(data, mimetype=content_type, headers={"Cache-Control": "private"})
+
+
+@bp.get("/areas/<int:area_id>/labels.pdf")
+def area_labels_pdf(area_id: int):
+    area = _area(area_id)
+    campaign = None
+    if campaign_id := request.args.get("campaign", type=int):
+        campaign = next((c for c in campaigns_covering(area) if c.id == campaign_id), None)
+        if campaign is None:
+            abort(404)
+    if count_households_under(area) > WEB_LABEL_LIMIT:
+        flash(f"{area.name}的住户超过 {WEB_LABEL_LIMIT} 户，请按社区或网格分别打印", "error")
+        return redirect(url_for("staff.home"))
+    try:
+        font = cjk_font(current_app.config["LABEL_FONT"] or None)
+    except CJKFontMissing as missing:
+        current_app.logger.error("labels: %s", missing)
+        abort(503, description="服务器缺少中文字体，无法生成门贴，请联系管理员")
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    area_labels(area, spool, current_app.config["PUBLIC_BASE_URL"], font, campaign=campaign)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{area.name}-门贴二维码.pdf")
+
