@@ -5,12 +5,19 @@ Importing this package registers every table on ``Base.metadata`` (Alembic needs
 from .area import Area, AreaLevel, CommunityType
 from .base import Base, UTCDateTime, utcnow
 from .building import Building
+from .feedback import Feedback, FeedbackCategory, FeedbackStatus
+from .ledger import COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding
+from .pledge import Pledge, PledgeChannel, Relation
+from .stored_file import FileKind, StoredFile
+from .visit import Outcome, Visit, VisitMaterial
 from .campaign import Campaign, CampaignStatus, Material, PledgeText, PledgeTextInUse, text_sha256
 from .household import Household, Occupancy, household_label, new_door_token
 from .user import InviteCode, Role, User, user_area
 from .wechat import WeChatAccessToken
 
 __all__ = [
+    "COUNTERS", "Feedback", "FeedbackCategory", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
+    "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",

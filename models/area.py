@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, UTCDateTime, str_enum, utcnow
 
 
 class AreaLevel(enum.StrEnum):
@@ -46,11 +46,6 @@ class CommunityType(enum.StrEnum):
 PATH_TYPE = String(255).with_variant(String(255, collation="C"), "postgresql")
 
 
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, create_constraint=True,
-                values_callable=lambda members: [m.value for m in members], length=16)
-
-
 class Area(Base):
     """One node of the tree.
 
@@ -69,9 +64,9 @@ class Area(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
-    level: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel, "area_level"))
+    level: Mapped[AreaLevel] = mapped_column(str_enum(AreaLevel, "area_level", 16))
     name: Mapped[str] = mapped_column(String(64))
-    community_type: Mapped[CommunityType | None] = mapped_column(_enum(CommunityType, "community_type"))
+    community_type: Mapped[CommunityType | None] = mapped_column(str_enum(CommunityType, "community_type", 16))
     path: Mapped[str] = mapped_column(PATH_TYPE, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

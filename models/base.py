@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints make Alembic migrations portable (SQLite batch mode needs names).
@@ -49,3 +49,9 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(enum_class, name: str, length: int = 20) -> Enum:
+    """A Python ``StrEnum`` stored as its values in a VARCHAR with a CHECK constraint (portable, readable)."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=length,
+                values_callable=lambda members: [m.value for m in members])

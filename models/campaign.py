@@ -5,11 +5,11 @@ import datetime as dt
 import enum
 import hashlib
 
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .area import Area
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, UTCDateTime, str_enum, utcnow
 
 
 class CampaignStatus(enum.StrEnum):
@@ -32,8 +32,7 @@ class Campaign(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[CampaignStatus] = mapped_column(
-        Enum(CampaignStatus, name="campaign_status", native_enum=False, create_constraint=True, length=10,
-             values_callable=lambda members: [m.value for m in members]),
+        str_enum(CampaignStatus, "campaign_status", 10),
         default=CampaignStatus.DRAFT,
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

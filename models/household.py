@@ -5,10 +5,10 @@ import datetime as dt
 import enum
 import secrets
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, UTCDateTime, str_enum, utcnow
 from .building import Building
 
 
@@ -48,8 +48,7 @@ class Household(Base):
     room: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(96))
     occupancy: Mapped[Occupancy] = mapped_column(
-        Enum(Occupancy, name="occupancy", native_enum=False, create_constraint=True, length=10,
-             values_callable=lambda members: [m.value for m in members]),
+        str_enum(Occupancy, "occupancy", 10),
         default=Occupancy.UNKNOWN,
     )
     head_name: Mapped[str | None] = mapped_column(String(64))

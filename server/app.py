@@ -71,6 +71,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from server.services.uploads import configure_pillow
+
+    configure_pillow()
+
 
 def register_blueprints(app: Flask) -> None:
     from server.web.assets import bp as assets_bp

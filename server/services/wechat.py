@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import requests
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import WeChatAccessToken, utcnow
 from server.extensions import db
@@ -171,16 +171,31 @@ def cached_access_token(appid: str, now: dt.datetime) -> str | None:
 
 
 def store_access_token(appid: str, token: str, expires_at: dt.datetime) -> None:
-    """Save the token for every worker, committed at once, whatever the caller's transaction does."""
+    """Save the token for every worker, committed at once, whatever the caller's transaction does.
+
+    Caching is best effort: when the database is busy (on SQLite, the calling
+    request itself may hold the write lock), the token is used uncached and
+    fetched again next time, which ``stable_token`` answers with the same token.
+    """
     values = {"access_token": token, "expires_at": expires_at, "updated_at": utcnow()}
-    with db.engine.begin() as conn:
-        if conn.execute(update(_TOKEN).where(_TOKEN.c.appid == appid).values(**values)).rowcount:
-            return
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # set on the driver's connection, outside any transaction
+            conn.connection.driver_connection.execute("PRAGMA busy_timeout=250")
         try:
-            with conn.begin_nested():
-                conn.execute(insert(_TOKEN).values(appid=appid, **values))
-        except IntegrityError:  # another worker stored one meanwhile: ours is as good
-            conn.execute(update(_TOKEN).where(_TOKEN.c.appid == appid).values(**values))
+            with conn.begin():
+                if conn.execute(update(_TOKEN).where(_TOKEN.c.appid == appid).values(**values)).rowcount:
+                    return
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(_TOKEN).values(appid=appid, **values))
+                except IntegrityError:  # another worker stored one meanwhile: ours is as good
+                    conn.execute(update(_TOKEN).where(_TOKEN.c.appid == appid).values(**values))
+        except OperationalError:
+            log.info("WeChat access token not cached: database busy")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
 
 
 def forget_access_token(appid: str, token: str) -> None:
