@@ -35,7 +35,7 @@ from server.services.areas import create_area  # noqa: E402
 from server.services.household_files import SourceRow  # noqa: E402
 from server.services.household_import import import_households  # noqa: E402
 
-COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
+COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone", "token",
            "created_at", "updated_at")
 
 
