@@ -45,6 +45,9 @@ class Visit(Base):
     progress_json: Mapped[str] = mapped_column(Text)
 
     materials: Mapped[list["VisitMaterial"]] = relationship(cascade="all, delete-orphan")
+    worker: Mapped["User"] = relationship()  # noqa: F821 (resolved by the registry)
+    pledges: Mapped[list["Pledge"]] = relationship(viewonly=True)  # noqa: F821
+    feedback: Mapped[list["Feedback"]] = relationship(viewonly=True)  # noqa: F821
 
 
 class VisitMaterial(Base):
@@ -55,3 +58,5 @@ class VisitMaterial(Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id"))
     quantity: Mapped[int] = mapped_column(Integer)
+
+    material: Mapped["Material"] = relationship()  # noqa: F821

@@ -51,7 +51,7 @@ def _engine_options(url: str) -> dict:
 
 
 def register_extensions(app: Flask) -> None:
-    from server.extensions import csrf, db, login_manager, migrate
+    from server.extensions import csrf, db, limiter, login_manager, migrate
     from server.sqlite import tune_sqlite_connections
 
     import models  # noqa: F401  (registers every table on the metadata, for Alembic)
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
@@ -88,6 +89,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(door_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(assets_bp)
+
+    import miniprogram_api
+
+    miniprogram_api.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

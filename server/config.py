@@ -20,6 +20,18 @@ class ConfigError(RuntimeError):
     """Raised when the settings cannot make a safe, working app."""
 
 
+#: flask-smorest: the mini-program API's OpenAPI spec and its browsable page, with assets served locally.
+OPENAPI_SETTINGS = {
+    "API_TITLE": "Qiaomen mini-program API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/mp/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/assets/vendor/swagger-ui/",
+}
+
+
 def _int(env: dict, name: str, default: int) -> int:
     raw = env.get(name)
     if raw in (None, ""):
@@ -69,7 +81,13 @@ def load_config(environ: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 16) * 1024 * 1024,
         "LABEL_FONT": env.get("LABEL_FONT", ""),
+        "API_TOKEN_TTL_HOURS": _int(env, "API_TOKEN_TTL_HOURS", 24 * 7),
+        "MAX_FILE_MB": _int(env, "MAX_FILE_MB", 10),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         **wechat_settings(env),
+        **OPENAPI_SETTINGS,
     }
 
 

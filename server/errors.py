@@ -48,22 +48,70 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def _chinese(text) -> bool:
+    return isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _message_of(exc: HTTPException) -> str | None:
-    """A view may raise e.g. ``NotFound("该二维码已失效")``: a message for the person.
+    """A view may raise ``NotFound("该二维码已失效")`` or ``abort(404, message="…")``: a message for the person.
 
     Only Chinese text is shown; the stock English descriptions of werkzeug and
     extensions never are.
     """
     if isinstance(exc, CSRFError):
         return "页面已过期，请刷新页面后重试"
-    description = exc.description or ""
-    return description if any("\u4e00" <= ch <= "\u9fff" for ch in description) else None
+    data = getattr(exc, "data", None) or {}
+    for text in (data.get("message"), exc.description):
+        if _chinese(text):
+            return text
+    return None
+
+
+#: marshmallow's and webargs' messages, as a person reads them.
+_FIELD_MESSAGES = {
+    "Missing data for required field.": "必填",
+    "Unknown field.": "不认识的字段",
+    "Field may not be null.": "不能为空",
+    "Not a valid integer.": "应为整数",
+    "Not a valid number.": "应为数字",
+    "Not a valid string.": "应为文字",
+    "Not a valid boolean.": "应为是或否",
+    "Not a valid UUID.": "不是有效的编号（UUID）",
+    "Not a valid datetime.": "不是有效的时间（ISO 8601，带时区）",
+    "Not a valid list.": "应为列表",
+    "Invalid input type.": "格式不对",
+    "Invalid value.": "取值不对",
+    "Not a valid mapping type.": "应为对象",
+}
+
+
+def translate_messages(messages):
+    if isinstance(messages, dict):
+        return {key: translate_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_messages(m) for m in messages]
+    if isinstance(messages, str) and not _chinese(messages):
+        if messages.startswith("Must be one of:"):
+            return "取值只能是：" + messages.removeprefix("Must be one of:").strip().rstrip(".")
+        if messages.startswith(("Must be greater", "Must be less", "Length must be", "Shorter than", "Longer than")):
+            return "超出允许的范围（" + messages.rstrip(".") + "）"
+        return _FIELD_MESSAGES.get(messages, messages)
+    return messages
 
 
 def _errors_of(exc: HTTPException) -> dict:
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages") or {}
-    return errors if isinstance(errors, dict) else {"_": errors}
+    if not isinstance(errors, dict):
+        errors = {"_": errors}
+    if len(errors) == 1 and next(iter(errors)) in ("json", "query", "form", "files", "view_args", "path"):
+        errors = next(iter(errors.values()))  # webargs nests by location; one location needs no nesting
+    return translate_messages(errors)
+
+
+def _headers_of(exc: HTTPException) -> list[tuple[str, str]]:
+    data = getattr(exc, "data", None) or {}
+    return list(exc.get_headers()) + list((data.get("headers") or {}).items())
 
 
 def handle_http_exception(exc: HTTPException):
@@ -75,8 +123,8 @@ def handle_http_exception(exc: HTTPException):
         response = make_response(render_template(
             "error.html", code=code, message=message or STATUS_MESSAGES.get(code, "请求未能完成")))
     response.status_code = code
-    for name, value in exc.get_headers():
-        if name.lower() in ("retry-after", "www-authenticate", "allow"):
+    for name, value in _headers_of(exc):
+        if name.lower() in ("retry-after", "www-authenticate", "allow") or name.lower().startswith("x-ratelimit"):
             response.headers[name] = value
     return response
 

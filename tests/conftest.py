@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from server.app import create_app
 from server.extensions import db as _db
+from server.extensions import limiter
 from tests.databases import CI, RunDatabase, backends, create_postgres_database, postgres_admin_url
 
 
@@ -62,6 +63,7 @@ def _test_config(url: str, upload_dir) -> dict:
         "UPLOAD_DIR": str(upload_dir),
         "PUBLIC_BASE_URL": "https://qiaomen.example.cn",
         "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -69,6 +71,7 @@ def _test_config(url: str, upload_dir) -> dict:
 def app(database, tmp_path):
     app = create_app(_test_config(database.url, tmp_path / "uploads"))
     with app.app_context():
+        limiter.reset()  # rate-limit counters live in memory under test: each test starts afresh
         yield app
         _db.session.remove()
         _truncate_all()
@@ -106,6 +109,14 @@ class IsolatedClient(FlaskClient):
             response = super().open(*args, **kwargs)
         _db.session.expire_all()
         return response
+
+
+@pytest.fixture
+def field(db):
+    """Two communities of one street, workers, heads and an admin, and an active campaign."""
+    from tests.field import build_field
+
+    return build_field()
 
 
 @pytest.fixture

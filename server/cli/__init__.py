@@ -6,6 +6,8 @@ def commands() -> list:
     from .demo import seed_demo_command
     from .households import import_households_command
     from .labels import qr_labels_command
+    from .ledger import rebuild_ledger_command
     from .users import create_user_command
 
-    return [seed_demo_command, import_households_command, create_user_command, qr_labels_command]
+    return [seed_demo_command, import_households_command, create_user_command, qr_labels_command,
+            rebuild_ledger_command]

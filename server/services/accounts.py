@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +17,11 @@ from server.extensions import db
 # Letters and digits that cannot be misread on a phone screen or a printout.
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _INVITE_LENGTH = 10  # 32**10 ≈ 2**50 guesses; codes also expire and work once.
+
+
+def _hash_method() -> str:
+    # scrypt in service; the test suite sets a cheap method (PASSWORD_HASH_METHOD) to stay fast.
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
 
 
 @functools.cache
@@ -106,7 +112,7 @@ def set_password(user: User, password: str) -> None:
     """
     if len(password) < 8:
         raise AccountError("密码至少 8 位")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=_hash_method())
     user.failed_logins = 0
     user.locked_until = None
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import Area, Campaign, CampaignStatus, Material, PledgeText
 from server.extensions import db
 from server.services.areas import subtree_filter
+from server.services.ledger import refresh_population
 
 #: The three kinds of material the 敲门行动 hands out at every door.
 DEFAULT_MATERIALS = (("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册"))
@@ -56,6 +57,7 @@ def create_campaign(name: str, area: Area, start_date: dt.date, end_date: dt.dat
                                            body=notice_text if code == "notice" else None))
     db.session.add(campaign)
     db.session.flush()
+    refresh_population(campaign)
     return campaign
 
 
@@ -76,6 +78,11 @@ def publish_pledge_text(campaign: Campaign, title: str, body: str) -> PledgeText
     db.session.add(text)
     db.session.flush()
     return text
+
+
+def open_campaigns_covering(area: Area) -> list[Campaign]:
+    """Campaigns not yet closed over, above or beneath ``area``: their ledgers count its households."""
+    return [c for c in campaigns_covering(area) if c.status is not CampaignStatus.CLOSED]
 
 
 def campaigns_covering(area: Area, active_only: bool = False) -> list[Campaign]:

@@ -19,6 +19,7 @@ from server.extensions import db
 from server.services.accounts import issue_invite_code
 from server.services.areas import create_area
 from server.services.bulk import bulk_insert
+from server.services.ledger import refresh_population
 from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
 
 #: The password of every demo head and admin, printed by ``seed-demo`` and the README.
@@ -197,6 +198,7 @@ def seed_demo_city(households: int = 3000, seed: int = 0, today: dt.date | None 
         _seed_community(city, builder, community, kind, size, _map_offset(index, len(plan), 0.009), rng)
     builder.flush(city.households, force=True)
     db.session.flush()
+    refresh_population(campaign)
     return city
 
 

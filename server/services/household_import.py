@@ -23,6 +23,8 @@ from models import (Area, AreaLevel, Building, CommunityType, Household, Occupan
 from server.extensions import db
 from server.services.areas import areas_under, assign_path, new_area
 from server.services.bulk import bulk_insert
+from server.services.campaigns import open_campaigns_covering
+from server.services.ledger import refresh_population
 from server.services.household_files import HEADER_OF, REQUIRED, SourceRow
 
 MAX_LISTED_ERRORS = 200
@@ -366,6 +368,8 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
         raise ImportRejected(report)
     if batch:
         writer.write(batch)
+    for campaign in open_campaigns_covering(district):
+        refresh_population(campaign)  # the ledgers now count the new households
     if progress:
         progress(report.rows)
     return report

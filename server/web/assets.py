@@ -10,6 +10,9 @@ bp = Blueprint("assets", __name__, url_prefix="/assets/vendor")
 #: Public name → file inside node_modules. Only these are served.
 VENDOR_FILES = {
     "weui.min.css": "weui/dist/style/weui.min.css",
+    "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui-standalone-preset.js": "swagger-ui-dist/swagger-ui-standalone-preset.js",
 }
 
 
@@ -18,7 +21,7 @@ def missing_vendor_files(assets_dir: str) -> list[str]:
     return [name for name, path in VENDOR_FILES.items() if not (Path(assets_dir) / path).is_file()]
 
 
-@bp.get("/<name>")
+@bp.get("/<path:name>")
 def vendor(name: str):
     path = VENDOR_FILES.get(name)
     if path is None:

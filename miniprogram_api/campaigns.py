@@ -1,0 +1,52 @@
+"""The campaigns a worker canvasses for: materials and the pledge text to be signed."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from server.services.campaigns import campaigns_covering
+
+from .security import BEARER, current_user, requires
+
+bp = Blueprint("mp_campaigns", __name__, url_prefix="/api/mp/v1", description="敲门行动")
+
+
+class CampaignQuery(Schema):
+    active = fields.Boolean(load_default=False, metadata={"description": "1: only campaigns under way"})
+
+
+class MaterialOut(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class PledgeTextOut(Schema):
+    version = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    sha256 = fields.String()
+
+
+class CampaignOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    area_id = fields.Integer()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    status = fields.Function(lambda c: c.status.value)
+    materials = fields.List(fields.Nested(MaterialOut))
+    pledge_text = fields.Nested(PledgeTextOut, attribute="current_pledge_text", allow_none=True)
+
+
+@bp.get("/campaigns")
+@bp.doc(security=BEARER)
+@requires()
+@bp.arguments(CampaignQuery, location="query")
+@bp.response(200, CampaignOut(many=True))
+def list_campaigns(query):
+    """The campaigns over the caller's areas, with their materials and current pledge text."""
+    found = {}
+    for area in current_user().areas:
+        for campaign in campaigns_covering(area, active_only=query["active"]):
+            found[campaign.id] = campaign
+    return list(found.values())

@@ -1,0 +1,60 @@
+"""Uploading a door photo or a signature."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import Blueprint, abort
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
+
+from models import FileKind
+from server.extensions import db, limiter
+from server.services.storage import LocalStorage
+from server.services.uploads import UploadRejected, UploadTooLarge, store_upload
+
+from .security import BEARER, VISITORS, current_user, requires
+
+bp = Blueprint("mp_files", __name__, url_prefix="/api/mp/v1", description="上传照片与签名")
+
+
+class FileIn(Schema):
+    file = Upload(required=True)
+
+
+class KindIn(Schema):
+    kind = fields.Enum(FileKind, by_value=True, required=True, metadata={"description": "photo | signature"})
+
+
+class FileOut(Schema):
+    id = fields.String()
+    sha256 = fields.String()
+    kind = fields.Function(lambda f: f.kind.value)
+    width = fields.Integer()
+    height = fields.Integer()
+
+
+def _user_key() -> str:
+    return f"user:{current_user().id}"
+
+
+@bp.post("/files")
+@bp.doc(security=BEARER)
+@requires(VISITORS)
+@bp.arguments(KindIn, location="form")
+@bp.arguments(FileIn, location="files")
+@bp.response(201, FileOut)
+@limiter.limit("60/minute", key_func=_user_key)
+def upload(form, files):
+    """Upload a photo or a signature (JPEG, PNG or WebP), re-encoded without EXIF or GPS.
+
+    The same bytes sent again return the same file, with no second copy.
+    """
+    data = files["file"].read(current_app.config["MAX_FILE_MB"] * 1024 * 1024 + 1)
+    try:
+        stored = store_upload(current_user(), form["kind"], data, LocalStorage(current_app.config["UPLOAD_DIR"]),
+                              max_bytes=current_app.config["MAX_FILE_MB"] * 1024 * 1024)
+    except UploadTooLarge as error:
+        abort(413, message=str(error))
+    except UploadRejected as error:
+        abort(422, message=str(error), errors={"file": [str(error)]})
+    db.session.commit()
+    return stored

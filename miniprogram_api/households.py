@@ -1,0 +1,154 @@
+"""The walk list and the door card a worker sees after scanning."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, pre_dump, validate
+
+from models import Area, AreaLevel, Campaign, Household
+from server.extensions import db
+from server.services import ledger
+from server.services.campaigns import campaigns_covering
+from server.services.privacy import mask_phone
+from server.services.scope import area_in_scope, household_in_scope
+from server.services.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
+
+from .schemas import ProgressOut
+from .security import BEARER, current_user, requires
+
+bp = Blueprint("mp_households", __name__, url_prefix="/api/mp/v1", description="走访清单与扫码")
+
+
+class WalkQuery(Schema):
+    grid_id = fields.Integer(required=True)
+    campaign_id = fields.Integer(required=True)
+    state = fields.String(load_default="todo", validate=validate.OneOf(STATES),
+                          metadata={"description": "todo: not yet visited; revisit: not home last time; "
+                                                   "done: visited; all"})
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
+
+
+def household_fields(household: Household) -> dict:
+    return {"id": household.id, "label": household.label, "building": household.building.name,
+            "unit": household.unit, "floor": household.floor, "room": household.room,
+            "occupancy": household.occupancy.value}
+
+
+class HouseholdOut(Schema):
+    id = fields.Integer()
+    label = fields.String(metadata={"description": "e.g. 3栋2单元501"})
+    building = fields.String()
+    unit = fields.String()
+    floor = fields.Integer(allow_none=True)
+    room = fields.String()
+    occupancy = fields.String(metadata={"description": "occupied | vacant | unknown"})
+
+    @pre_dump
+    def flatten(self, household, **kwargs):
+        return household_fields(household)
+
+
+class WalkItemOut(HouseholdOut):
+    progress = fields.Nested(ProgressOut)
+
+    @pre_dump
+    def flatten(self, item, **kwargs):
+        household, progress = item
+        return {**household_fields(household), "progress": ledger.snapshot(progress)}
+
+
+class WalkPageOut(Schema):
+    items = fields.List(fields.Nested(WalkItemOut))
+    next_cursor = fields.String(allow_none=True, metadata={"description": "pass back for the next page; null: last"})
+
+
+class ScanQuery(Schema):
+    campaign_id = fields.Integer(load_default=None)
+
+
+class VisitSummaryOut(Schema):
+    id = fields.String()
+    outcome = fields.Function(lambda v: v.outcome.value)
+    visited_at = fields.AwareDateTime()
+    worker = fields.Function(lambda v: v.worker.name)
+    materials = fields.Function(lambda v: [{"code": m.material.code, "quantity": m.quantity} for m in v.materials])
+    has_photo = fields.Function(lambda v: v.photo_file_id is not None)
+    pledged = fields.Function(lambda v: bool(v.pledges))
+
+
+class FeedbackOut(Schema):
+    id = fields.Integer()
+    category = fields.Function(lambda f: f.category.value)
+    category_label = fields.Function(lambda f: f.category.label)
+    text = fields.String()
+    status = fields.Function(lambda f: f.status.value)
+    created_at = fields.AwareDateTime()
+
+
+class DoorHouseholdOut(HouseholdOut):
+    community = fields.String()
+    grid = fields.String()
+    head_name = fields.String(allow_none=True)
+    head_phone = fields.String(allow_none=True, metadata={"description": "masked: 138****5678"})
+
+    @pre_dump
+    def flatten(self, household, **kwargs):
+        return {**household_fields(household), "community": household.building.community.name,
+                "grid": household.building.grid.name, "head_name": household.head_name,
+                "head_phone": mask_phone(household.head_phone) or None}
+
+
+class DoorCardOut(Schema):
+    household = fields.Nested(DoorHouseholdOut)
+    campaign_id = fields.Integer(allow_none=True)
+    progress = fields.Nested(ProgressOut)
+    last_visits = fields.List(fields.Nested(VisitSummaryOut))
+    open_feedback = fields.List(fields.Nested(FeedbackOut))
+
+
+def _campaign_for(area: Area, campaign_id: int | None, active_only: bool = False) -> Campaign | None:
+    covering = campaigns_covering(area, active_only=active_only)
+    if campaign_id is None:
+        return covering[0] if covering else None
+    campaign = next((c for c in covering if c.id == campaign_id), None)
+    if campaign is None:
+        abort(404, message="没有这个活动，或它不覆盖这里")
+    return campaign
+
+
+@bp.get("/households")
+@bp.doc(security=BEARER)
+@requires()
+@bp.arguments(WalkQuery, location="query")
+@bp.response(200, WalkPageOut)
+def walk(query):
+    """The walk list of a grid in door order (building, unit, floor, room), each with its progress."""
+    grid = db.session.get(Area, query["grid_id"])
+    if grid is None or grid.level is not AreaLevel.GRID or not area_in_scope(current_user(), grid):
+        abort(404, message="没有这个网格，或它不在您的范围内")
+    campaign = _campaign_for(grid, query["campaign_id"])
+    try:
+        page = walk_list(grid, campaign, query["state"], query["cursor"], query["limit"])
+    except BadCursor:
+        abort(400, message="翻页参数无效，请从第一页重新加载", errors={"cursor": ["无效"]})
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@bp.route("/households/by-qr/<path:scanned>", methods=["GET"], merge_slashes=False)
+@bp.doc(security=BEARER)
+@requires()
+@bp.arguments(ScanQuery, location="query")
+@bp.response(200, DoorCardOut)
+def by_qr(query, scanned):
+    """What the worker sees after scanning a door: the household, its progress, last visits, open feedback.
+
+    ``scanned`` is the bare door token or the whole scanned URL (``…/q/<token>``).
+    """
+    household = household_by_scan(scanned)
+    if household is None or not household_in_scope(current_user(), household):
+        abort(404, message="该二维码已失效，或这户不在您的网格内")
+    campaign = _campaign_for(household.building.grid, query["campaign_id"], active_only=query["campaign_id"] is None)
+    card = door_card(household, campaign)
+    return {"household": card.household, "campaign_id": campaign.id if campaign else None,
+            "progress": ledger.snapshot(card.progress),
+            "last_visits": card.last_visits, "open_feedback": card.open_feedback}

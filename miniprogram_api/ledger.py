@@ -1,0 +1,65 @@
+"""The live coverage ledger of an area."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
+
+from models import Area
+from server.extensions import db
+from server.services.campaigns import campaigns_covering
+from server.services.ledger import ledger_view
+from server.services.scope import area_in_scope
+
+from .schemas import CountsOut, RatesOut
+from .security import BEARER, current_user, requires
+
+bp = Blueprint("mp_ledger", __name__, url_prefix="/api/mp/v1", description="入户宣传台账")
+
+
+class LedgerQuery(Schema):
+    campaign_id = fields.Integer(required=True)
+    area_id = fields.Integer(load_default=None, metadata={"description": "default: the caller's first area"})
+
+
+class LedgerAreaOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    level = fields.String(allow_none=True)
+
+
+class LedgerRowOut(Schema):
+    kind = fields.String(metadata={"description": "area | building"})
+    id = fields.Integer()
+    name = fields.String()
+    level = fields.String(allow_none=True)
+    totals = fields.Nested(CountsOut, attribute="counts")
+    rates = fields.Nested(RatesOut)
+
+
+class LedgerOut(Schema):
+    campaign_id = fields.Function(lambda view: view.campaign.id)
+    area = fields.Nested(LedgerAreaOut, attribute="node")
+    totals = fields.Function(lambda view: CountsOut().dump(view.node.counts))
+    rates = fields.Function(lambda view: RatesOut().dump(view.node.rates))
+    children = fields.List(fields.Nested(LedgerRowOut))
+
+
+@bp.get("/ledger")
+@bp.doc(security=BEARER)
+@requires()
+@bp.arguments(LedgerQuery, location="query")
+@bp.response(200, LedgerOut)
+def ledger(query):
+    """The coverage of an area in a campaign, and of each child area (or each building, for a grid).
+
+    Rates divide by households in scope (DESIGN.md §3). The cost grows with the
+    children shown, not with the households beneath.
+    """
+    user = current_user()
+    area = db.session.get(Area, query["area_id"]) if query["area_id"] else user.areas[0] if user.areas else None
+    if area is None or not area_in_scope(user, area):
+        abort(404, message="没有这个区域，或它不在您的范围内")
+    campaign = next((c for c in campaigns_covering(area) if c.id == query["campaign_id"]), None)
+    if campaign is None:
+        abort(404, message="没有这个活动，或它不覆盖这个区域")
+    return ledger_view(campaign, area)

@@ -1,0 +1,38 @@
+"""Schemas shared by several resources of the mini-program API."""
+from marshmallow import Schema, fields
+
+
+class AreaOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    level = fields.Function(lambda area: area.level.value)
+
+
+class ProgressOut(Schema):
+    """A household's progress in a campaign (DESIGN.md §3)."""
+
+    visited = fields.Boolean()
+    contacted = fields.Boolean()
+    pledged = fields.Boolean()
+    documented = fields.Boolean()
+    revisit_due = fields.Boolean()
+    last_outcome = fields.String(allow_none=True)
+    last_visit_at = fields.String(allow_none=True, metadata={"description": "ISO 8601, UTC"})
+    visits = fields.Integer()
+
+
+class CountsOut(Schema):
+    households = fields.Integer()
+    in_scope = fields.Integer(metadata={"description": "households less those confirmed vacant"})
+    visited = fields.Integer()
+    contacted = fields.Integer()
+    pledged = fields.Integer()
+    documented = fields.Integer(metadata={"description": "三有: photo, material and signature"})
+    revisit_due = fields.Integer()
+
+
+class RatesOut(Schema):
+    visited = fields.Float(allow_none=True)
+    contacted = fields.Float(allow_none=True)
+    pledged = fields.Float(allow_none=True)
+    documented = fields.Float(allow_none=True)

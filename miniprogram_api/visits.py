@@ -1,0 +1,161 @@
+"""Recording visits, one at a time or as an offline batch."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from models import FeedbackCategory, Outcome, Relation
+from server.errors import translate_messages
+from server.extensions import db
+from server.services.canvassing import (VisitConflict, VisitNotFound, VisitRejected, record_visit,
+                                        sync_visits)
+
+from .schemas import ProgressOut
+from .security import BEARER, VISITORS, current_user, requires
+
+bp = Blueprint("mp_visits", __name__, url_prefix="/api/mp/v1", description="入户走访")
+MAX_BATCH = 200
+
+
+class MaterialIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 32), metadata={"description": "e.g. notice"})
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+
+
+class LocationIn(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
+    lng = fields.Float(required=True, validate=validate.Range(-180, 180))
+    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 100_000))
+
+
+class PledgeIn(Schema):
+    signer_name = fields.String(required=True, validate=validate.Length(1, 32))
+    relation = fields.Enum(Relation, by_value=True, required=True,
+                           metadata={"description": "householder | family | tenant"})
+    signature_file_id = fields.String(required=True, validate=validate.Length(1, 32))
+
+
+class FeedbackIn(Schema):
+    category = fields.Enum(FeedbackCategory, by_value=True, required=True)
+    text = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class VisitIn(Schema):
+    """One knock on one door. ``id`` is a UUID made by the phone: sending it again is safe."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.UUID(required=True)
+    campaign_id = fields.Integer(required=True, strict=True)
+    household_id = fields.Integer(required=True, strict=True)
+    outcome = fields.Enum(Outcome, by_value=True, required=True,
+                          metadata={"description": "contacted | not_home | refused | vacant"})
+    visited_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's time, ISO 8601 with offset"})
+    materials = fields.List(fields.Nested(MaterialIn), load_default=list, validate=validate.Length(max=10))
+    photo_file_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
+    location = fields.Nested(LocationIn, load_default=None, allow_none=True)
+    pledge = fields.Nested(PledgeIn, load_default=None, allow_none=True)
+    feedback = fields.Nested(FeedbackIn, load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+    @post_load
+    def plain_id(self, data, **kwargs):
+        data["id"] = str(data["id"])
+        return data
+
+
+class HandedOutMaterialOut(Schema):
+    code = fields.Function(lambda m: m.material.code)
+    name = fields.Function(lambda m: m.material.name)
+    quantity = fields.Integer()
+
+
+class PledgeOut(Schema):
+    id = fields.String()
+    signer_name = fields.String()
+    relation = fields.Function(lambda p: p.relation.value)
+    pledge_text_id = fields.Integer()
+    signed_at = fields.AwareDateTime()
+    content_sha256 = fields.String(metadata={"description": "SHA-256 over the pledge's canonical content"})
+
+
+class VisitFeedbackOut(Schema):
+    id = fields.Integer()
+    category = fields.Function(lambda f: f.category.value)
+    text = fields.String()
+
+
+class VisitOut(Schema):
+    id = fields.String()
+    campaign_id = fields.Integer()
+    household_id = fields.Integer()
+    outcome = fields.Function(lambda v: v.outcome.value)
+    visited_at = fields.AwareDateTime()
+    received_at = fields.AwareDateTime(metadata={"description": "the server's time of receipt"})
+    materials = fields.List(fields.Nested(HandedOutMaterialOut))
+    photo_file_id = fields.String(allow_none=True)
+    pledge = fields.Function(lambda v: PledgeOut().dump(v.pledges[0]) if v.pledges else None)
+    feedback = fields.Function(lambda v: VisitFeedbackOut().dump(v.feedback[0]) if v.feedback else None)
+    note = fields.String(allow_none=True)
+
+
+class RecordedOut(Schema):
+    visit = fields.Nested(VisitOut)
+    progress = fields.Nested(ProgressOut, metadata={"description": "the household right after this visit"})
+
+
+class SyncIn(Schema):
+    visits = fields.List(fields.Dict(), required=True, validate=validate.Length(1, MAX_BATCH),
+                         metadata={"description": f"at most {MAX_BATCH} visits, each as for POST /visits"})
+
+
+class SyncItemOut(Schema):
+    id = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "created | duplicate | conflict | invalid | not_found"})
+    errors = fields.Dict()
+    visit = fields.Nested(VisitOut, allow_none=True)
+    progress = fields.Nested(ProgressOut, allow_none=True)
+
+
+class SyncOut(Schema):
+    results = fields.List(fields.Nested(SyncItemOut))
+
+
+@bp.post("/visits")
+@bp.doc(security=BEARER)
+@requires(VISITORS)
+@bp.arguments(VisitIn)
+@bp.response(201, RecordedOut)
+@bp.alt_response(200, schema=RecordedOut, description="a replay of a visit already recorded: the first answer")
+def create_visit(payload):
+    """Record one visit: outcome, material handed out, photo, GPS, signed pledge, feedback, note.
+
+    The same ``id`` with the same content answers 200 with the first answer and
+    adds nothing; with other content, 409.
+    """
+    try:
+        recorded = record_visit(current_user(), payload)
+    except VisitNotFound:
+        abort(404, message="住户或活动不存在，或不在您的网格内")
+    except VisitConflict:
+        abort(409, message="这个走访编号已用于另一次内容不同的走访", errors={"id": ["编号冲突"]})
+    except VisitRejected as rejected:
+        abort(422, message="走访记录有误，请检查后重试", errors=rejected.errors)
+    db.session.commit()
+    body = {"visit": recorded.visit, "progress": recorded.progress}
+    return body if recorded.created else (body, 200)
+
+
+@bp.post("/sync")
+@bp.doc(security=BEARER)
+@requires(VISITORS)
+@bp.arguments(SyncIn)
+@bp.response(200, SyncOut)
+def sync(payload):
+    """Send visits recorded offline; each is handled on its own and answered with its own status."""
+    results = sync_visits(current_user(), payload["visits"], VisitIn().load)
+    db.session.commit()
+    return {"results": [{"id": r.id, "status": r.status, "errors": translate_messages(r.errors),
+                         "visit": r.recorded.visit if r.recorded else None,
+                         "progress": r.recorded.progress if r.recorded else None} for r in results]}

@@ -1,0 +1,121 @@
+"""The worker's walk list, in door order, and what a worker sees after scanning a door."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import joinedload
+
+from models import (Area, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress, Occupancy,
+                    Outcome, Visit)
+from server.extensions import db
+from server.services.door_codes import find_household_by_token
+
+MAX_LIMIT = 200
+STATES = ("todo", "revisit", "done", "all")
+_URL_TOKEN = re.compile(r"/q/([A-Za-z0-9_-]+)")
+
+
+class BadCursor(ValueError):
+    """A cursor this server did not make."""
+
+
+def _door_order():
+    """Building, unit, floor, room, each sorted naturally ("2栋" before "10栋"), then id for ties."""
+    return [func.length(Building.name), Building.name, func.length(Household.unit), Household.unit,
+            func.coalesce(Household.floor, -1000), func.length(Household.room), Household.room, Household.id]
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+    if not isinstance(values, list) or len(values) != len(_door_order()):
+        raise BadCursor(cursor)
+    return values
+
+
+@dataclass(frozen=True)
+class WalkPage:
+    items: list[tuple[Household, HouseholdProgress | None]]
+    next_cursor: str | None
+
+
+def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str | None = None,
+              limit: int = 50) -> WalkPage:
+    """A page of the grid's households in door order, each with its progress in the campaign.
+
+    ``todo``: not yet visited (registered-vacant homes left out); ``revisit``: not
+    contacted, last outcome not at home; ``done``: visited, no revisit due; ``all``.
+
+    Raises:
+        BadCursor: a cursor this server did not make.
+    """
+    progress = HouseholdProgress
+    order = _door_order()
+    query = (select(Household, progress)
+             .join(Building, Household.building_id == Building.id)
+             .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
+             .where(Building.grid_id == grid.id)
+             .options(joinedload(Household.building)))
+    visited = func.coalesce(progress.visited, False)
+    contacted = func.coalesce(progress.contacted, False)
+    revisit = and_(~contacted, progress.last_outcome == Outcome.NOT_HOME)
+    if state == "todo":
+        query = query.where(~visited, Household.occupancy != Occupancy.VACANT)
+    elif state == "revisit":
+        query = query.where(revisit, Household.occupancy != Occupancy.VACANT)
+    elif state == "done":
+        query = query.where(visited, or_(contacted, progress.last_outcome != Outcome.NOT_HOME))
+    if cursor:
+        query = query.where(tuple_(*order) > tuple_(*[literal(v) for v in decode_cursor(cursor)]))
+    limit = max(1, min(limit, MAX_LIMIT))
+    rows = db.session.execute(query.order_by(*order).limit(limit + 1)).all()
+    items = [(household, p) for household, p in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1][0]
+        next_cursor = encode_cursor([len(last.building.name), last.building.name, len(last.unit), last.unit,
+                                     last.floor if last.floor is not None else -1000, len(last.room), last.room,
+                                     last.id])
+    return WalkPage(items, next_cursor)
+
+
+def token_from_scan(scanned: str) -> str:
+    """The door token in what a phone scanned: the bare token, or the whole door URL."""
+    match = _URL_TOKEN.search(scanned)
+    return match.group(1) if match else scanned.strip()
+
+
+@dataclass(frozen=True)
+class DoorCard:
+    household: Household
+    progress: HouseholdProgress | None
+    last_visits: list[Visit]
+    open_feedback: list[Feedback]
+
+
+def door_card(household: Household, campaign: Campaign | None, visits: int = 5) -> DoorCard:
+    """What a worker sees after scanning: the household, its progress, its last visits and open feedback."""
+    progress = db.session.get(HouseholdProgress, (household.id, campaign.id)) if campaign else None
+    last_visits = list(db.session.scalars(
+        select(Visit).where(Visit.household_id == household.id,
+                            *([Visit.campaign_id == campaign.id] if campaign else []))
+        .order_by(Visit.visited_at.desc()).limit(visits)))
+    feedback = list(db.session.scalars(
+        select(Feedback).where(Feedback.household_id == household.id, Feedback.status == FeedbackStatus.OPEN)
+        .order_by(Feedback.created_at.desc())))
+    return DoorCard(household, progress, last_visits, feedback)
+
+
+def household_by_scan(scanned: str) -> Household | None:
+    """The household behind a scanned door code (token or URL), or None."""
+    return find_household_by_token(token_from_scan(scanned))

@@ -1,0 +1,88 @@
+"""Mini-program login: a ``wx.login`` code becomes an openid, and an invite code binds it to a staff account.
+
+``session_key`` is never stored and never leaves this module: Qiaomen needs
+only the openid. Without ``WECHAT_APPID``, outside production, a development
+login turns a code into a stable ``dev_`` openid, so the demo works with no WeChat.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models import User, utcnow
+from server.extensions import db
+from server.services.accounts import find_invite
+from server.services.wechat import WeChatClient, WeChatNotConfigured
+
+
+class LoginUnavailable(RuntimeError):
+    """No WeChat configured in production: there is no way to log in."""
+
+
+class InviteInvalid(ValueError):
+    """The invite code is unknown, used or expired."""
+
+
+class AlreadyBound(Exception):
+    """This WeChat account is bound to another staff account."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    openid: str
+    user: User | None  # None: not yet bound to a staff account
+
+
+def dev_openid(code: str) -> str:
+    """The stable development openid for a code: the same code, the same person."""
+    return "dev_" + hashlib.sha256(code.encode()).hexdigest()[:28]
+
+
+def openid_for_code(code: str, config) -> str:
+    """Exchange a ``wx.login`` code for an openid with ``jscode2session``, or the dev login.
+
+    Raises:
+        LoginUnavailable: production without WeChat settings.
+        wechat.WeChatError, wechat.WeChatUnavailable: WeChat refused or failed.
+    """
+    try:
+        client = WeChatClient.from_config(config)
+    except WeChatNotConfigured:
+        if config["QIAOMEN_ENV"] == "production":
+            raise LoginUnavailable("WECHAT_APPID is required in production; the development login is off") from None
+        return dev_openid(code)
+    session = client.code_to_session(code)
+    return session["openid"]  # session_key is dropped here, on purpose
+
+
+def log_in(code: str, config) -> LoginResult:
+    """Who this code belongs to: a bound staff member, or an openid still to bind.
+
+    Raises:
+        as ``openid_for_code``.
+    """
+    openid = openid_for_code(code, config)
+    user = db.session.scalar(select(User).where(User.wechat_openid == openid, User.active.is_(True)))
+    return LoginResult(openid, user)
+
+
+def bind(openid: str, invite_code: str) -> User:
+    """Bind ``openid`` to the staff account of a one-time invite code, and use the code up. Flushes.
+
+    Raises:
+        InviteInvalid: unknown, used or expired code.
+        AlreadyBound: the openid belongs to another account.
+    """
+    invite = find_invite(invite_code)
+    if invite is None:
+        raise InviteInvalid()
+    holder = db.session.scalar(select(User).where(User.wechat_openid == openid))
+    if holder is not None and holder.id != invite.user_id:
+        raise AlreadyBound()
+    user = invite.user
+    user.wechat_openid = openid
+    invite.used_at = utcnow()
+    db.session.flush()
+    return user

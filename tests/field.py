@@ -1,0 +1,88 @@
+"""A small canvassing world for API tests: two communities, workers and heads, an active campaign."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass
+
+from PIL import Image
+
+from models import AreaLevel, Role, User
+from server.extensions import db
+from server.services.api_tokens import issue_token
+from server.services.areas import create_area
+from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
+
+
+@dataclass
+class Field:
+    district: object
+    street: object
+    community_a: object
+    community_b: object
+    grid_a1: object
+    grid_a2: object
+    grid_b1: object
+    campaign: object
+    households_a1: list
+    households_a2: list
+    households_b1: list
+    users: dict
+
+
+def build_field() -> Field:
+    district, street, community_a, (grid_a1, grid_a2) = make_tree(grids=("第一网格", "第二网格"))
+    community_b = create_area("滨江社区", AreaLevel.COMMUNITY, street)
+    grid_b1 = create_area("第一网格", AreaLevel.GRID, community_b)
+    households_a1 = make_households(make_building(grid_a1, "1栋"), 6) + make_households(make_building(grid_a1, "2栋"), 4)
+    households_a2 = make_households(make_building(grid_a2, "3栋"), 4)
+    households_b1 = make_households(make_building(grid_b1, "1栋"), 4)
+    users = {
+        "worker_a1": make_user(Role.GRID_WORKER, [grid_a1], name="王网格", username="worker_a1"),
+        "worker_b1": make_user(Role.GRID_WORKER, [grid_b1], name="赵网格", username="worker_b1"),
+        "volunteer_a": make_user(Role.VOLUNTEER, [community_a], name="钱志愿", username="volunteer_a"),
+        "head_a": make_user(Role.COMMUNITY_HEAD, [community_a], name="李书记", username="head_a"),
+        "head_b": make_user(Role.COMMUNITY_HEAD, [community_b], name="周主任", username="head_b"),
+        "street_admin": make_user(Role.STREET_ADMIN, [street], name="孙街道", username="street_admin"),
+    }
+    campaign = make_campaign(district, start=dt.date.today() - dt.timedelta(days=7),
+                             end=dt.date.today() + dt.timedelta(days=30))
+    db.session.commit()
+    return Field(district, street, community_a, community_b, grid_a1, grid_a2, grid_b1, campaign,
+                 households_a1, households_a2, households_b1, users)
+
+
+def bearer(app, user: User) -> dict:
+    token = issue_token(app.config["SECRET_KEY"], dt.timedelta(hours=1), user=user)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def jpeg(width=640, height=480, color="green") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def signature_png() -> bytes:
+    image = Image.new("RGBA", (300, 120), (255, 255, 255, 0))
+    for x in range(20, 280):
+        image.putpixel((x, 60 + (x % 20) - 10), (0, 0, 0, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(client, headers, kind="photo", data=None) -> str:
+    data = data if data is not None else (jpeg() if kind == "photo" else signature_png())
+    response = client.post("/api/mp/v1/files", headers=headers,
+                           data={"kind": kind, "file": (io.BytesIO(data), f"{kind}.bin")})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def visit_payload(campaign, household, outcome="contacted", **extra) -> dict:
+    payload = {"id": str(uuid.uuid4()), "campaign_id": campaign.id, "household_id": household.id,
+               "outcome": outcome, "visited_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+    payload.update(extra)
+    return payload

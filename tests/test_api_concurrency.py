@@ -1,0 +1,62 @@
+"""Phones retry and workers overlap: over real HTTP, with many requests at once, nothing doubles."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from models import HouseholdProgress, LedgerArea, LedgerBuilding, Visit
+from server.extensions import db as _db
+from tests.field import bearer, visit_payload
+
+API = "/api/mp/v1"
+
+
+@pytest.fixture
+def live(app, field):
+    """The test's app served over HTTP by a threaded server, on the test's database."""
+    _db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    _db.session.rollback()  # end the test's read snapshot: see what the server committed
+
+
+def post_all(url, bodies_and_headers, workers=25):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda bh: requests.post(url, json=bh[0], headers=bh[1], timeout=60),
+                             bodies_and_headers))
+
+
+def test_fifty_identical_concurrent_sends_make_one_visit(app, field, live):
+    payload = visit_payload(field.campaign, field.households_a1[0], materials=[{"code": "notice", "quantity": 1}])
+    headers = bearer(app, field.users["worker_a1"])
+    responses = post_all(f"{live}{API}/visits", [(payload, headers)] * 50)
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(201) == 1 and statuses.count(200) == 49, statuses
+    assert len({r.json()["visit"]["received_at"] for r in responses}) == 1, "every answer is the first answer"
+    _db.session.rollback()  # end the test's read snapshot: see what the server committed
+    assert _db.session.scalar(select(func.count()).select_from(Visit)) == 1
+    assert _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id)).visited == 1
+
+
+def test_workers_at_the_same_door_at_once_all_succeed_and_the_household_counts_once(app, field, live):
+    household = field.households_a1[0]
+    bodies = []
+    for n in range(20):
+        user = field.users["worker_a1" if n % 2 else "head_a"]
+        bodies.append((visit_payload(field.campaign, household, "contacted" if n % 3 else "not_home"),
+                       bearer(app, user)))
+    responses = post_all(f"{live}{API}/visits", bodies)
+    assert [r.status_code for r in responses] == [201] * 20
+    _db.session.rollback()  # end the test's read snapshot: see what the server committed
+    progress = _db.session.get(HouseholdProgress, (household.id, field.campaign.id))
+    assert progress.visits == 20 and progress.contacted
+    building = _db.session.get(LedgerBuilding, (field.campaign.id, household.building_id))
+    assert (building.visited, building.contacted, building.revisit_due) == (1, 1, 0)
+    grid = _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id))
+    assert (grid.visited, grid.contacted) == (1, 1)

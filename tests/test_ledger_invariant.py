@@ -1,0 +1,108 @@
+"""After any sequence of visits, pledges and replays, every roll-up equals the sum of its parts and a fresh count."""
+import datetime as dt
+import random
+
+import pytest
+from sqlalchemy import select
+
+from models import COUNTERS, Area, Building, LedgerArea, LedgerBuilding, Occupancy
+from server.extensions import db as _db
+from server.services.ledger import expected_rollups, rebuild_ledger
+from tests.field import bearer, upload, visit_payload
+
+API = "/api/mp/v1"
+
+
+def stored_rollups(campaign):
+    areas = {r.area_id: {c: getattr(r, c) for c in COUNTERS} for r in
+             _db.session.scalars(select(LedgerArea).where(LedgerArea.campaign_id == campaign.id))}
+    buildings = {r.building_id: {c: getattr(r, c) for c in COUNTERS} for r in
+                 _db.session.scalars(select(LedgerBuilding).where(LedgerBuilding.campaign_id == campaign.id))}
+    return areas, buildings
+
+
+def assert_invariant(campaign):
+    _db.session.expire_all()
+    areas, buildings = stored_rollups(campaign)
+    expected_buildings, expected_areas = expected_rollups(campaign)
+    zero = dict.fromkeys(COUNTERS, 0)
+    for building_id in set(buildings) | set(expected_buildings):
+        assert buildings.get(building_id, zero) == expected_buildings.get(building_id, zero), f"building {building_id}"
+    for area_id in set(areas) | set(expected_areas):
+        assert areas.get(area_id, zero) == expected_areas.get(area_id, zero), f"area {area_id}"
+    # Every roll-up is the sum of its children: buildings make a grid, grids a community, and so on up.
+    for area in _db.session.scalars(select(Area)):
+        own = areas.get(area.id, zero)
+        if area.level.value == "grid":
+            parts = [buildings.get(b, zero) for b in
+                     _db.session.scalars(select(Building.id).where(Building.grid_id == area.id))]
+        else:
+            parts = [areas.get(a, zero) for a in _db.session.scalars(select(Area.id).where(Area.parent_id == area.id))]
+        for counter in COUNTERS:
+            assert own[counter] == sum(p[counter] for p in parts), f"{area.name} {counter}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_ledger_holds_after_a_random_day_of_visits_pledges_and_replays(client, app, field, seed):
+    rng = random.Random(seed)
+    actors = [(field.users[name], households) for name, households in (
+        ("worker_a1", field.households_a1), ("volunteer_a", field.households_a1 + field.households_a2),
+        ("head_a", field.households_a2), ("worker_b1", field.households_b1), ("head_b", field.households_b1))]
+    files = {}
+    sent = []
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
+    for step in range(60):
+        user, households = rng.choice(actors)
+        headers = bearer(app, user)
+        if user.id not in files:
+            files[user.id] = (upload(client, headers, "photo"), upload(client, headers, "signature"))
+        photo, signature = files[user.id]
+        if sent and rng.random() < 0.2:
+            payload, who = rng.choice(sent)  # a phone retrying
+            response = client.post(f"{API}/visits", json=payload, headers=who)
+            assert response.status_code == 200
+            continue
+        outcome = rng.choice(["contacted", "contacted", "not_home", "not_home", "refused", "vacant"])
+        extra = {"visited_at": (start + dt.timedelta(minutes=step * 7)).isoformat()}
+        if outcome == "vacant" or rng.random() < 0.6:
+            extra["photo_file_id"] = photo
+        if outcome == "contacted" and rng.random() < 0.7:
+            extra["materials"] = [{"code": rng.choice(["notice", "brochure"]), "quantity": rng.randint(1, 3)}]
+        if outcome == "contacted" and rng.random() < 0.5:
+            extra["pledge"] = {"signer_name": "张三", "relation": "family", "signature_file_id": signature}
+        payload = visit_payload(field.campaign, rng.choice(households), outcome, **extra)
+        if rng.random() < 0.3:
+            response = client.post(f"{API}/sync", json={"visits": [payload]}, headers=headers)
+            assert response.get_json()["results"][0]["status"] == "created"
+        else:
+            assert client.post(f"{API}/visits", json=payload, headers=headers).status_code == 201
+        sent.append((payload, headers))
+    assert_invariant(field.campaign)
+    drift = rebuild_ledger(field.campaign)
+    assert drift.progress_rows_fixed == 0 and drift.rollups_fixed == []
+
+
+def test_vacant_households_leave_the_denominator(client, app, field):
+    field.households_a1[0].occupancy = Occupancy.VACANT
+    _db.session.commit()
+    from server.services.ledger import refresh_population
+
+    refresh_population(field.campaign)
+    _db.session.commit()
+    grid = _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id))
+    assert (grid.households, grid.in_scope) == (10, 9)
+    assert_invariant(field.campaign)
+
+
+def test_rebuild_ledger_finds_and_fixes_drift_and_says_so(runner, client, app, field):
+    headers = bearer(app, field.users["worker_a1"])
+    client.post(f"{API}/visits", json=visit_payload(field.campaign, field.households_a1[0]), headers=headers)
+    row = _db.session.get(LedgerArea, (field.campaign.id, field.community_a.id))
+    row.contacted += 5
+    _db.session.commit()
+    result = runner.invoke(args=["rebuild-ledger", "--campaign", str(field.campaign.id)])
+    assert result.exit_code == 0, result.output
+    assert f"区域 {field.community_a.id}：contacted 6→1" in result.output
+    assert_invariant(field.campaign)
+    again = runner.invoke(args=["rebuild-ledger"])
+    assert "台账一致，无需修正" in again.output
