@@ -108,6 +108,7 @@ def time_raw(rows: list[tuple]) -> float:
                             (v.value if hasattr(v, "value") else v) for v in row) for row in rows]
             gc.collect()
             started = time.perf_counter()
+            cursor.execute("BEGIN")  # one transaction, as the import has (the driver is in autocommit mode)
             cursor.executemany(f"INSERT INTO household ({sql_columns}) VALUES ({', '.join('?' * len(COLUMNS))})",
                                stored)
             conn.commit()
