@@ -5,7 +5,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic needs
 from .area import Area, AreaLevel, CommunityType
 from .base import Base, UTCDateTime, utcnow
 from .building import Building
-from .feedback import Feedback, FeedbackCategory, FeedbackStatus
+from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
 from .ledger import COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding
 from .pledge import Pledge, PledgeChannel, Relation
 from .stored_file import FileKind, StoredFile
@@ -16,7 +16,7 @@ from .user import InviteCode, Role, User, user_area
 from .wechat import WeChatAccessToken
 
 __all__ = [
-    "COUNTERS", "Feedback", "FeedbackCategory", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
+    "COUNTERS", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",

@@ -4,29 +4,38 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, str_enum, utcnow
 
 
 class FeedbackCategory(enum.StrEnum):
-    FACILITIES = "facilities"    # 设施设备：垃圾桶、投放点
-    COLLECTION = "collection"    # 收运：时间、频次
-    GUIDANCE = "guidance"        # 分类指导：不会分、宣传
-    ENVIRONMENT = "environment"  # 环境卫生
-    OTHER = "other"
+    COLLECTION_TIME = "collection_time"  # 收集时间
+    DROP_OFF = "drop_off"                # 投放点设置
+    ENVIRONMENT = "environment"          # 环境卫生
+    KNOWLEDGE = "knowledge"              # 分类知识
+    OTHER = "other"                      # 其他
 
     @property
     def label(self) -> str:
-        return {"facilities": "设施设备", "collection": "收运时间", "guidance": "分类指导",
-                "environment": "环境卫生", "other": "其他"}[self.value]
+        return {"collection_time": "收集时间", "drop_off": "投放点设置", "environment": "环境卫生",
+                "knowledge": "分类知识", "other": "其他"}[self.value]
 
 
 class FeedbackStatus(enum.StrEnum):
     OPEN = "open"
     REPLIED = "replied"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "待回复", "replied": "已回复", "closed": "已办结"}[self.value]
+
+
+class FeedbackChannel(enum.StrEnum):
+    WORKER_VISIT = "worker_visit"
+    RESIDENT_PHONE = "resident_phone"
 
 
 class Feedback(Base):
@@ -37,8 +46,17 @@ class Feedback(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
     visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), index=True)
-    category: Mapped[FeedbackCategory] = mapped_column(str_enum(FeedbackCategory, "feedback_category", 12))
+    channel: Mapped[FeedbackChannel] = mapped_column(str_enum(FeedbackChannel, "feedback_channel", 16),
+                                                     default=FeedbackChannel.WORKER_VISIT)
+    category: Mapped[FeedbackCategory] = mapped_column(str_enum(FeedbackCategory, "feedback_category", 16))
     text: Mapped[str] = mapped_column(Text)
+    # A phone number the resident left for a call back: encrypted at rest, shown masked.
+    contact_phone_encrypted: Mapped[str | None] = mapped_column(Text)
     status: Mapped[FeedbackStatus] = mapped_column(str_enum(FeedbackStatus, "feedback_status", 10),
                                                    default=FeedbackStatus.OPEN)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

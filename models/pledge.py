@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, str_enum, utcnow
 
@@ -26,8 +26,11 @@ class PledgeChannel(enum.StrEnum):
 
 
 class Pledge(Base):
+    """A signature, chained to the campaign's previous pledge: editing or deleting one breaks the chain."""
+
     __tablename__ = "pledge"
-    __table_args__ = (Index("ix_pledge_household_campaign", "household_id", "campaign_id"),)
+    __table_args__ = (Index("ix_pledge_household_campaign", "household_id", "campaign_id"),
+                      UniqueConstraint("campaign_id", "seq"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -39,5 +42,20 @@ class Pledge(Base):
     relation: Mapped[Relation] = mapped_column(str_enum(Relation, "relation", 12))
     signature_file_id: Mapped[str] = mapped_column(ForeignKey("stored_file.id"))
     signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # server time
-    # SHA-256 over the canonical content: text hash, household, signer, signature hash, server time.
-    content_sha256: Mapped[str] = mapped_column(String(64))
+    # Position in the campaign's chain, 1, 2, 3 …, and the content hash of the pledge before it.
+    seq: Mapped[int] = mapped_column(Integer)
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 over the canonical content: text, household, signer, relation, signature, channel, server time,
+    # position and previous hash.
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The short code on the resident's receipt, for the verification page.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    # The resident form's one-time key: a double tap or a retry gives back this pledge.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The version of the privacy notice the signer consented to (resident phone).
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    # WeChat's content check said "review": kept, and shown to the community to look at.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    household: Mapped["Household"] = relationship()  # noqa: F821 (resolved by the registry)
+    text: Mapped["PledgeText"] = relationship()  # noqa: F821

@@ -164,7 +164,7 @@ def play(base: str, invite: str, doors: list[str]) -> int:
 
     expected = dict.fromkeys(COUNTERS, 0)
     online = [visit(campaign["id"], ids[0], "contacted", materials=materials, photo_file_id=photo, pledge=pledge,
-                    location=location, feedback={"category": "facilities", "text": "希望楼下多放一个厨余垃圾桶"}),
+                    location=location, feedback={"category": "drop_off", "text": "希望楼下多放一个厨余垃圾桶"}),
               visit(campaign["id"], ids[1], "not_home", location=location)]
     for body in online:
         answer = phone.call("POST", "/visits", expect=(201,), json=body)

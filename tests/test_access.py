@@ -4,7 +4,8 @@ import pytest
 from server.app import create_app
 
 PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<path:name>", "/<name>.txt", "/q/<token>",
-          "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login"}
+          "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/q/<token>/pledge",
+          "/q/<token>/feedback", "/pledges/<code>"}
 
 
 def _routes():

@@ -57,7 +57,7 @@ def test_a_worker_logs_in_with_wechat_binds_scans_records_and_sees_the_ledger_mo
         field.campaign, household, materials=[{"code": "notice", "quantity": 1}, {"code": "pledge", "quantity": 1}],
         photo_file_id=photo, location={"lat": 29.53, "lng": 108.77, "accuracy_m": 12},
         pledge={"signer_name": "张三", "relation": "householder", "signature_file_id": signature},
-        feedback={"category": "facilities", "text": "楼下垃圾桶不够用"}))
+        feedback={"category": "drop_off", "text": "楼下垃圾桶不够用"}))
     assert recorded.status_code == 201, recorded.get_json()
     body = recorded.get_json()
     assert body["progress"] == {**body["progress"], "visited": True, "contacted": True, "pledged": True,
@@ -128,8 +128,9 @@ def test_the_pledge_records_the_text_version_and_a_digest_of_its_content(client,
     from models import StoredFile
 
     stored = _db.session.get(StoredFile, signature)
-    assert pledge.content_sha256 == pledge_digest(text, household.id, "张三", pledge.relation, stored,
-                                                  pledge.signed_at)
+    assert (pledge.seq, pledge.previous_sha256, pledge.channel.value) == (1, None, "worker_visit")
+    assert pledge.content_sha256 == pledge_digest(text, household.id, "张三", pledge.relation, stored.sha256,
+                                                  pledge.channel, pledge.signed_at, 1, None)
     visit = _db.session.scalar(select(Visit))
     assert visit.received_at >= visit.visited_at - dt.timedelta(seconds=5)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_field_work
 Revises: 0002_door_tokens
-Create Date: 2026-11-23 17:22:23.957318
+Create Date: 2026-11-23 17:55:10.440379
 
 """
 from alembic import op
@@ -119,14 +119,23 @@ def upgrade():
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.String(length=36), nullable=True),
-    sa.Column('category', sa.Enum('facilities', 'collection', 'guidance', 'environment', 'other', name='feedback_category', native_enum=False, create_constraint=True, length=12), nullable=False),
+    sa.Column('channel', sa.Enum('worker_visit', 'resident_phone', name='feedback_channel', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('category', sa.Enum('collection_time', 'drop_off', 'environment', 'knowledge', 'other', name='feedback_category', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('contact_phone_encrypted', sa.Text(), nullable=True),
     sa.Column('status', sa.Enum('open', 'replied', 'closed', name='feedback_status', native_enum=False, create_constraint=True, length=10), nullable=False),
+    sa.Column('needs_review', sa.Boolean(), nullable=False),
+    sa.Column('form_key', sa.String(length=64), nullable=True),
+    sa.Column('reply', sa.Text(), nullable=True),
+    sa.Column('replied_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('replied_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_feedback_campaign_id_campaign')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_feedback_household_id_household')),
+    sa.ForeignKeyConstraint(['replied_by_id'], ['user.id'], name=op.f('fk_feedback_replied_by_id_user')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_feedback_visit_id_visit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback')),
+    sa.UniqueConstraint('form_key', name=op.f('uq_feedback_form_key'))
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_campaign_id'), ['campaign_id'], unique=False)
@@ -144,13 +153,23 @@ def upgrade():
     sa.Column('relation', sa.Enum('householder', 'family', 'tenant', name='relation', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('signature_file_id', sa.String(length=32), nullable=False),
     sa.Column('signed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('previous_sha256', sa.String(length=64), nullable=True),
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('form_key', sa.String(length=64), nullable=True),
+    sa.Column('consent_version', sa.String(length=16), nullable=True),
+    sa.Column('needs_review', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_pledge_campaign_id_campaign')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_pledge_household_id_household')),
     sa.ForeignKeyConstraint(['pledge_text_id'], ['pledge_text.id'], name=op.f('fk_pledge_pledge_text_id_pledge_text')),
     sa.ForeignKeyConstraint(['signature_file_id'], ['stored_file.id'], name=op.f('fk_pledge_signature_file_id_stored_file')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_pledge_visit_id_visit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pledge'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pledge')),
+    sa.UniqueConstraint('campaign_id', 'seq', name=op.f('uq_pledge_campaign_id_seq')),
+    sa.UniqueConstraint('code', name=op.f('uq_pledge_code')),
+    sa.UniqueConstraint('content_sha256', name=op.f('uq_pledge_content_sha256')),
+    sa.UniqueConstraint('form_key', name=op.f('uq_pledge_form_key'))
     )
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_campaign_id'), ['campaign_id'], unique=False)

@@ -7,7 +7,8 @@ def commands() -> list:
     from .households import import_households_command
     from .labels import qr_labels_command
     from .ledger import rebuild_ledger_command
+    from .pledges import verify_pledges_command
     from .users import create_user_command
 
     return [seed_demo_command, import_households_command, create_user_command, qr_labels_command,
-            rebuild_ledger_command]
+            rebuild_ledger_command, verify_pledges_command]

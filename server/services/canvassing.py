@@ -13,9 +13,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from models import (Campaign, CampaignStatus, Feedback, FeedbackCategory, FileKind, Household, Outcome,
+from models import (Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Outcome,
                     PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
 from server.services import ledger
@@ -24,8 +25,6 @@ from server.services.scope import household_in_scope
 
 #: How far ahead of the server a phone's clock may run.
 CLOCK_SKEW = dt.timedelta(minutes=10)
-#: Roles that knock on doors (heads may too, in their community).
-VISITING_ROLES = frozenset({"grid_worker", "volunteer", "community_head"})
 
 
 class VisitNotFound(LookupError):
@@ -78,8 +77,8 @@ def _file(user: User, file_id: str | None, kind: FileKind, field: str, errors: d
     return stored
 
 
-def _check(user: User, payload: dict, campaign: Campaign, now: dt.datetime) -> tuple[dict, StoredFile | None,
-                                                                                      StoredFile | None]:
+def _check(user: User, payload: dict, campaign: Campaign,
+           now: dt.datetime) -> tuple[StoredFile | None, StoredFile | None]:
     errors: dict[str, list[str]] = {}
     if campaign.status is not CampaignStatus.ACTIVE:
         errors.setdefault("campaign_id", []).append("该活动不在进行中")
@@ -108,7 +107,7 @@ def _check(user: User, payload: dict, campaign: Campaign, now: dt.datetime) -> t
         errors.setdefault("outcome", []).append("登记空置需要拍照或填写说明")
     if errors:
         raise VisitRejected(errors)
-    return errors, photo, signature
+    return photo, signature
 
 
 def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> RecordedVisit:
@@ -130,7 +129,7 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
     if household is None or campaign is None or not household_in_scope(user, household) \
             or not household.building.grid.is_within(campaign.area):
         raise VisitNotFound()
-    _, photo, signature = _check(user, payload, campaign, now)
+    photo, signature = _check(user, payload, campaign, now)
     try:
         with db.session.begin_nested():
             recorded = _write(user, payload, household, campaign, photo, signature, digest, now)
@@ -167,6 +166,7 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
     if payload.get("feedback"):
         feedback = payload["feedback"]
         db.session.add(Feedback(campaign_id=campaign.id, household_id=household.id, visit_id=visit.id,
+                                channel=FeedbackChannel.WORKER_VISIT,
                                 category=FeedbackCategory(feedback["category"]), text=feedback["text"]))
     db.session.flush()
     ledger.apply_change(household, campaign, before, ledger.flags_of(progress))
@@ -191,8 +191,6 @@ def sync_visits(user: User, items: list, parse: Callable[[dict], dict],
     ``parse`` validates one raw item (the visit schema's ``load``) and raises
     ``marshmallow.ValidationError`` for a malformed one. Flushes.
     """
-    from marshmallow import ValidationError
-
     results = []
     for raw in items:
         item_id = raw.get("id") if isinstance(raw, dict) else None

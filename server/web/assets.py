@@ -10,6 +10,7 @@ bp = Blueprint("assets", __name__, url_prefix="/assets/vendor")
 #: Public name → file inside node_modules. Only these are served.
 VENDOR_FILES = {
     "weui.min.css": "weui/dist/style/weui.min.css",
+    "signature_pad.umd.min.js": "signature_pad/dist/signature_pad.umd.min.js",
     "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
     "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui/swagger-ui-standalone-preset.js": "swagger-ui-dist/swagger-ui-standalone-preset.js",

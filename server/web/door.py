@@ -1,19 +1,52 @@
-"""``/q/<token>``: where every door QR code leads.
+"""``/q/<token>``: where every door QR code leads, and what a resident does there.
 
-Staff signed in with access to the household go to its staff page (the
-worker's visit form, once built); everyone else sees the resident page. An
-unknown or rotated token gets one friendly page that reveals nothing.
+Staff signed in with access to the household go to its staff page; everyone
+else sees the resident page: the notice, the pledge to sign with a finger, and
+their feedback with the community's replies. An unknown or rotated token gets
+one friendly page that reveals nothing.
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+import uuid
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
 from flask_login import current_user
 
-from server.services.campaigns import campaigns_covering
+from models import FeedbackCategory, Relation
+from server.extensions import db, limiter
 from server.services.door_codes import find_household_by_token, mask_label
+from server.services.feedback import door_feedback
+from server.services.pledges import check_pledge, find_pledge
+from server.services.resident import (PRIVACY_NOTICE, NoActiveCampaign, ResidentInputError, active_campaign,
+                                      feedback_from_door, sign_from_door)
 from server.services.scope import household_in_scope
+from server.services.storage import LocalStorage
+from server.timefmt import local_time
 
 bp = Blueprint("door", __name__)
+
+
+def _token_key() -> str:
+    return f"door:{request.view_args.get('token', '')}"
+
+
+def _household_or_dead_page(token: str):
+    household = find_household_by_token(token)
+    if household is None:
+        abort(404, description="该二维码已失效，请联系社区")
+    return household
+
+
+def _resident_page(household, status: int = 200, errors: dict | None = None, entered: dict | None = None):
+    campaign = active_campaign(household)
+    notice = next((m for m in campaign.materials if m.code == "notice"), None) if campaign else None
+    return render_template(
+        "door_resident.html", household=household, community=household.building.community,
+        address=mask_label(household), campaign=campaign, notice=notice,
+        pledge_text=campaign.current_pledge_text if campaign else None, relations=list(Relation),
+        categories=list(FeedbackCategory), feedback=door_feedback(household), privacy_notice=PRIVACY_NOTICE,
+        pledge_key=uuid.uuid4().hex, feedback_key=uuid.uuid4().hex, errors=errors or {},
+        entered=entered or {}), status
 
 
 @bp.get("/q/<token>")
@@ -23,9 +56,90 @@ def open_door(token: str):
         return render_template("door_invalid.html"), 404
     if current_user.is_authenticated and household_in_scope(current_user, household):
         return redirect(url_for("staff.household", household_id=household.id))
-    grid = household.building.grid
-    campaigns = campaigns_covering(grid, active_only=True)
-    campaign = campaigns[0] if campaigns else None
-    notice = next((m for m in campaign.materials if m.code == "notice"), None) if campaign else None
-    return render_template("door_resident.html", community=household.building.community,
-                           address=mask_label(household), campaign=campaign, notice=notice)
+    return _resident_page(household)
+
+
+def _form() -> dict:
+    return (request.get_json(silent=True) or {}) if request.is_json else request.form.to_dict()
+
+
+def _invalid_json(errors: dict):
+    return jsonify({"code": 422, "status": "Unprocessable Entity", "message": "填写有误，请检查后重试",
+                    "errors": {field: [message] for field, message in errors.items()}}), 422
+
+
+def _receipt(pledge) -> dict:
+    return {"code": f"{pledge.code[:4]}-{pledge.code[4:]}", "signed_at": pledge.signed_at.isoformat(),
+            "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
+            "pledge_text_version": pledge.text.version,
+            "verify_url": url_for("door.verify_pledge", code=pledge.code)}
+
+
+@bp.post("/q/<token>/pledge")
+@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("30/minute")
+def sign(token: str):
+    """Sign the pledge from the door: form post or JSON, the signature as a PNG data URL."""
+    household = _household_or_dead_page(token)
+    form = _form()
+    try:
+        signed = sign_from_door(household, form, current_app.config)
+    except NoActiveCampaign:
+        abort(404, description="社区目前没有需要签署的承诺书")
+    except ResidentInputError as bad:
+        db.session.rollback()
+        if request.is_json:
+            return _invalid_json(bad.errors)
+        return _resident_page(household, 422, bad.errors, {k: form.get(k, "") for k in ("signer_name", "relation")})
+    db.session.commit()
+    receipt = _receipt(signed.pledge)
+    if request.is_json:
+        return jsonify(receipt), 201 if signed.created else 200
+    return render_template("door_receipt.html", address=mask_label(household),
+                           community=household.building.community, receipt=receipt)
+
+
+@bp.post("/q/<token>/feedback")
+@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("30/minute")
+def leave_feedback(token: str):
+    """Leave an opinion from the door: category, text and, if the resident wants a call back, a phone number."""
+    household = _household_or_dead_page(token)
+    form = _form()
+    try:
+        feedback = feedback_from_door(household, form, current_app.config)
+    except NoActiveCampaign:
+        abort(404, description="社区目前没有进行中的活动，暂时无法留言")
+    except ResidentInputError as bad:
+        db.session.rollback()
+        if request.is_json:
+            return _invalid_json(bad.errors)
+        return _resident_page(household, 422, {f"feedback_{k}": v for k, v in bad.errors.items()},
+                              {f"feedback_{k}": form.get(k, "") for k in ("category", "text", "phone")})
+    db.session.commit()
+    if request.is_json:
+        return jsonify({"id": feedback.id, "status": feedback.status.value}), 201
+    flash("已收到您的意见，社区回复后会显示在本页“我的意见”中", "info")
+    return redirect(url_for("door.open_door", token=token, _anchor="my-feedback"), 303)
+
+
+@bp.get("/pledges/<code>")
+def verify_pledge(code: str):
+    """The verification page of a pledge receipt (JSON with ``Accept: application/json`` or ``?format=json``)."""
+    pledge = find_pledge(code)
+    if pledge is None:
+        abort(404, description="没有这个核验码，请检查后重试")
+    check = check_pledge(pledge, LocalStorage(current_app.config["UPLOAD_DIR"]))
+    household = pledge.household
+    details = {
+        "code": f"{pledge.code[:4]}-{pledge.code[4:]}", "community": household.building.community.name,
+        "household": mask_label(household), "signed_at": pledge.signed_at.isoformat(),
+        "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
+        "pledge_text_version": pledge.text.version, "pledge_text_title": pledge.text.title,
+        "channel": pledge.channel.value, "seq": pledge.seq, "content_sha256": pledge.content_sha256,
+        "valid": check.valid, "content_intact": check.content_intact, "signature_intact": check.signature_intact,
+        "linked": check.linked,
+    }
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return jsonify(details)
+    return render_template("pledge_verify.html", details=details)

@@ -1,0 +1,33 @@
+"""Encrypting personal fields at rest (Fernet, from ``cryptography``), with a key from the environment."""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+
+
+class FieldCipher:
+    """Encrypts and decrypts short strings, such as phone numbers, for storage."""
+
+    def __init__(self, key: str):
+        self._fernet = Fernet(key.encode() if isinstance(key, str) else key)
+
+    @classmethod
+    def from_config(cls, config) -> "FieldCipher":
+        """The cipher of ``DATA_ENCRYPTION_KEY``; outside production, one derived from ``SECRET_KEY`` if unset."""
+        key = config.get("DATA_ENCRYPTION_KEY")
+        if not key:
+            digest = hashlib.sha256(b"qiaomen-data-key:" + config["SECRET_KEY"].encode()).digest()
+            key = base64.urlsafe_b64encode(digest).decode()
+        return cls(key)
+
+    def encrypt(self, value: str | None) -> str | None:
+        return self._fernet.encrypt(value.encode()).decode() if value else None
+
+    def decrypt(self, token: str | None) -> str | None:
+        """The plain value, or None for nothing stored. Raises ``InvalidToken`` under a wrong key."""
+        return self._fernet.decrypt(token.encode()).decode() if token else None
+
+
+__all__ = ["FieldCipher", "InvalidToken"]
