@@ -8,7 +8,7 @@ grid before and after. It checks that the ledger moved exactly as the visits say
 
     python scripts/play_miniprogram.py            # self-contained: stand-in, demo database and gunicorn of its own
     python scripts/play_miniprogram.py --server http://127.0.0.1:8000 --invite ABCDE-FGHJK \\
-        --door-url http://127.0.0.1:8000/q/<token> [--door-url …]   # against a server you run
+        --door-url http://127.0.0.1:8000/q/<token> [--door-url …]   # against a server you run (unvisited doors)
 
 In the second form the server must point at the stand-in (WECHAT_API_BASE) or run without WECHAT_APPID
 (development login).
@@ -65,7 +65,8 @@ def own_server():
             grid_id = conn.execute("SELECT id FROM area WHERE level = 'grid' ORDER BY id LIMIT 1").fetchone()[0]
             doors = [f"http://127.0.0.1:{port}/q/{token}" for (token,) in conn.execute(
                 "SELECT h.token FROM household h JOIN building b ON b.id = h.building_id "
-                "WHERE b.grid_id = ? AND h.occupancy != 'vacant' ORDER BY h.id LIMIT 6", (grid_id,))]
+                "WHERE b.grid_id = ? AND h.occupancy != 'vacant' "
+                "AND h.id NOT IN (SELECT household_id FROM household_progress) ORDER BY h.id LIMIT 6", (grid_id,))]
         made = subprocess.run(flask + ["create-user", "--role", "grid_worker", "--area", str(grid_id), "--name", "张三"],
                               env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
         invite = re.search(r"一次性邀请码：(\S+)（", made).group(1)
@@ -206,7 +207,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", help="a running server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--invite", help="a worker's one-time invite code (with --server)")
-    parser.add_argument("--door-url", action="append", default=[], help="door URLs in that worker's grid (5 or more)")
+    parser.add_argument("--door-url", action="append", default=[],
+                        help="URLs of doors not yet visited in that worker's grid (5 or more)")
     args = parser.parse_args()
     if args.server:
         if not args.invite or len(args.door_url) < 5:

@@ -81,6 +81,7 @@ def load_config(environ: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 16) * 1024 * 1024,
         "LABEL_FONT": env.get("LABEL_FONT", ""),
+        "DATA_ENCRYPTION_KEY": env.get("DATA_ENCRYPTION_KEY", ""),
         "API_TOKEN_TTL_HOURS": _int(env, "API_TOKEN_TTL_HOURS", 24 * 7),
         "MAX_FILE_MB": _int(env, "MAX_FILE_MB", 10),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -109,6 +110,17 @@ def check_config(config: dict) -> None:
         )
     if len(secret) < 32:
         raise ConfigError("SECRET_KEY is too short for production: use at least 32 random characters.")
+    key = config.get("DATA_ENCRYPTION_KEY") or ""
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(key.encode())
+    except ValueError:
+        raise ConfigError(
+            "QIAOMEN_ENV=production needs DATA_ENCRYPTION_KEY: the key that encrypts residents' phone numbers "
+            "(a Fernet key; keep it safe and stable, data written with it cannot be read without it). "
+            'Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        ) from None
 
 
 def wechat_settings(env) -> dict:
@@ -127,4 +139,5 @@ def wechat_settings(env) -> dict:
         "WECHAT_MP_ENV_VERSION": env.get("WECHAT_MP_ENV_VERSION", "release"),
         "WECHAT_VERIFY_FILE": env.get("WECHAT_VERIFY_FILE", ""),
         "WECHAT_VERIFY_CONTENT": env.get("WECHAT_VERIFY_CONTENT", ""),
+        "WECHAT_SEC_CHECK_OPENID": env.get("WECHAT_SEC_CHECK_OPENID", ""),
     }

@@ -25,6 +25,9 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 
 def _on_begin(connection) -> None:
+    if connection.get_execution_options().get("sqlite_deferred"):
+        connection.exec_driver_sql("BEGIN")  # a side read, e.g. a cache, outside the request's write
+        return
     writing = has_request_context() and request.method not in _READ_METHODS
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 

@@ -5,7 +5,9 @@ import sys
 import pytest
 
 from server.app import create_app
-from server.config import PROJECT_ROOT, DEFAULT_SECRET_KEY, ConfigError, load_config, normalize_database_url
+from server.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, ConfigError, load_config, normalize_database_url
+
+FERNET_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
 
 
 def test_settings_are_read_from_the_environment_when_the_factory_runs(monkeypatch, tmp_path):
@@ -49,6 +51,12 @@ def test_production_refuses_a_missing_or_default_secret_and_says_why(secret, tmp
         create_app(config)
 
 
+def test_production_refuses_to_start_without_a_data_encryption_key_and_says_why(tmp_path):
+    with pytest.raises(ConfigError, match="DATA_ENCRYPTION_KEY"):
+        create_app({"QIAOMEN_ENV": "production", "SECRET_KEY": "s" * 48,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+
+
 def test_production_refuses_a_short_secret(tmp_path):
     with pytest.raises(ConfigError, match="too short"):
         create_app({"QIAOMEN_ENV": "production", "SECRET_KEY": "abc",
@@ -58,6 +66,7 @@ def test_production_refuses_a_short_secret(tmp_path):
 def test_production_with_a_real_secret_starts_with_secure_cookies(tmp_path, monkeypatch):
     monkeypatch.setenv("QIAOMEN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("DATA_ENCRYPTION_KEY", FERNET_KEY)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -76,6 +85,7 @@ def test_wsgi_exposes_app_for_gunicorn_and_production_without_secret_fails_loudl
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
     env["SECRET_KEY"] = "k" * 40
+    env["DATA_ENCRYPTION_KEY"] = FERNET_KEY
     result = subprocess.run([sys.executable, "-c", "import wsgi; print(type(wsgi.app).__name__)"], env=env,
                             capture_output=True, text=True)
     assert result.stdout.strip() == "Flask", result.stderr

@@ -38,6 +38,7 @@ def test_a_client_asking_for_json_gets_json_outside_api_too(client):
 @pytest.fixture
 def production_app(tmp_path):
     app = create_app({"QIAOMEN_ENV": "production", "SECRET_KEY": "p" * 40,
+                      "DATA_ENCRYPTION_KEY": "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.db"})
 
     def explode():

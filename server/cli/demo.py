@@ -1,12 +1,16 @@
 """``seed-demo``: build the demo city."""
 from __future__ import annotations
 
+import random
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Area, Role
 from server.extensions import db
+from server.services.demo_activity import simulate_field_work
 from server.services.demo_city import DEMO_PASSWORD, seed_demo_city
 
 from .progress import Progress
@@ -16,9 +20,11 @@ from .progress import Progress
 @click.option("--households", "count", default=3000, show_default=True, type=click.IntRange(min=1),
               help="About how many households to build.")
 @click.option("--seed", default=0, show_default=True, help="Random seed: the same seed builds the same city.")
+@click.option("--activity", type=click.FloatRange(0, 1), default=None,
+              help="Share of households already visited (default 0.35 up to 20,000 households, else 0).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds areas.")
 @with_appcontext
-def seed_demo_command(count: int, seed: int, if_empty: bool) -> None:
+def seed_demo_command(count: int, seed: int, activity: float | None, if_empty: bool) -> None:
     """Build a demo city: areas, buildings, households, staff and an active campaign."""
     if db.session.scalar(select(Area.id).limit(1)) is not None:
         if if_empty:
@@ -31,6 +37,16 @@ def seed_demo_command(count: int, seed: int, if_empty: bool) -> None:
         db.session.commit()
     finally:
         progress.close()
+    share = activity if activity is not None else (0.35 if count <= 20_000 else 0.0)
+    if share:
+        visits = Progress("模拟入户走访")
+        try:
+            made = simulate_field_work(city.campaign, share, random.Random(seed), current_app.config["UPLOAD_DIR"],
+                                       progress=visits)
+            db.session.commit()
+        finally:
+            visits.close()
+        click.echo(f"已模拟近两周的入户走访 {made} 次（含照片、宣传资料、承诺书签名和居民意见）。")
     click.echo(f"演示城市已建好：{city.district.name}，{city.communities} 个社区，{city.grids} 个网格，"
                f"{city.buildings} 栋楼，{city.households} 户；进行中的活动：{city.campaign.name}")
     click.echo(f"\n管理人员用用户名和密码登录网页（密码均为 {DEMO_PASSWORD}）：")

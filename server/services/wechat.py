@@ -162,7 +162,7 @@ class WeChatClient:
 
 def cached_access_token(appid: str, now: dt.datetime) -> str | None:
     """The stored token for ``appid`` if it stays valid beyond the refresh margin."""
-    with db.engine.connect() as conn:
+    with db.engine.connect().execution_options(sqlite_deferred=True) as conn:
         row = conn.execute(select(_TOKEN.c.access_token, _TOKEN.c.expires_at)
                            .where(_TOKEN.c.appid == appid)).first()
     if row is None:
