@@ -6,7 +6,8 @@ from .area import Area, AreaLevel, CommunityType
 from .base import Base, UTCDateTime, utcnow
 from .building import Building
 from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
-from .ledger import COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding
+from .audit import AuditEvent
+from .ledger import COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay
 from .pledge import Pledge, PledgeChannel, Relation
 from .stored_file import FileKind, StoredFile
 from .visit import Outcome, Visit, VisitMaterial
@@ -16,7 +17,7 @@ from .user import InviteCode, Role, User, user_area
 from .wechat import WeChatAccessToken
 
 __all__ = [
-    "COUNTERS", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
+    "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer
+from sqlalchemy import Boolean, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, str_enum
@@ -72,3 +72,27 @@ class LedgerBuilding(_Counters, Base):
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("building.id"), primary_key=True, index=True)
+
+
+class LedgerDay(Base):
+    """What happened in one area on one day (Beijing time) of a campaign: for trends and week-on-week change.
+
+    ``new_contacted`` and ``new_documented`` count households that became
+    contacted or documented that day, so that a rate as of any past day is the
+    current count less what came after.
+    """
+
+    __tablename__ = "ledger_day"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    contacts: Mapped[int] = mapped_column(Integer, default=0)
+    pledges: Mapped[int] = mapped_column(Integer, default=0)
+    new_contacted: Mapped[int] = mapped_column(Integer, default=0)
+    new_documented: Mapped[int] = mapped_column(Integer, default=0)
+
+
+#: The counters of a ``LedgerDay``.
+DAY_COUNTERS = ("visits", "contacts", "pledges", "new_contacted", "new_documented")

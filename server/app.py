@@ -80,6 +80,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from server.web.assets import bp as assets_bp
     from server.web.auth import bp as auth_bp
+    from server.web.dashboard import bp as dashboard_bp
+    from server.web.dashboard import register_views as register_dashboard_views
     from server.web.door import bp as door_bp
     from server.web.pages import bp as pages_bp
     from server.web.staff import bp as staff_bp
@@ -88,6 +90,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(door_bp)
     app.register_blueprint(staff_bp)
+    register_dashboard_views()
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(assets_bp)
 
     import miniprogram_api

@@ -82,6 +82,8 @@ def load_config(environ: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 16) * 1024 * 1024,
         "LABEL_FONT": env.get("LABEL_FONT", ""),
         "DATA_ENCRYPTION_KEY": env.get("DATA_ENCRYPTION_KEY", ""),
+        "MAP_TILE_URL": env.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": env.get("MAP_TILE_ATTRIBUTION", ""),
         "API_TOKEN_TTL_HOURS": _int(env, "API_TOKEN_TTL_HOURS", 24 * 7),
         "MAX_FILE_MB": _int(env, "MAX_FILE_MB", 10),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

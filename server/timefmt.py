@@ -12,3 +12,8 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.astimezone(SHANGHAI).strftime(fmt)
+
+
+def local_today() -> dt.date:
+    """Today's date in Beijing: the day the dashboards and trends count in."""
+    return dt.datetime.now(SHANGHAI).date()

@@ -20,7 +20,7 @@ def head(username="zhangsan"):
 def test_a_head_with_the_right_password_is_logged_in_and_sent_to_the_staff_page(client, login):
     head()
     response = login("zhangsan", PASSWORD)
-    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard/"
     page = client.get("/staff/").get_data(as_text=True)
     assert "您好，张三" in page and "金桥社区" in page
     assert _db.session.scalar(select(User.last_login_at)) is not None
@@ -79,7 +79,7 @@ def test_login_returns_only_to_a_path_on_this_site(client):
     token = csrf_token_of(client.get("/login").get_data(as_text=True))
     response = client.post("/login?next=https://evil.example.com/", data={
         "username": "zhangsan", "password": PASSWORD, "csrf_token": token})
-    assert response.headers["Location"] == "/staff/"
+    assert response.headers["Location"] == "/dashboard/"
 
 
 def test_logout_ends_the_session(client, login):

@@ -62,7 +62,7 @@ def test_a_demo_head_can_log_in_and_see_their_community(runner, client, login):
     response = login("head1", DEMO_PASSWORD, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "管辖区域" in page and "社区" in page
+    assert "应宣传户" in page and "社区" in page
 
 
 def test_the_same_seed_builds_the_same_city(runner, app):

@@ -4,6 +4,7 @@
 def commands() -> list:
     """Every command the app registers, imported only when the factory asks."""
     from .demo import seed_demo_command
+    from .exports import export_ledger_command
     from .households import import_households_command
     from .labels import qr_labels_command
     from .ledger import rebuild_ledger_command
@@ -11,4 +12,4 @@ def commands() -> list:
     from .users import create_user_command
 
     return [seed_demo_command, import_households_command, create_user_command, qr_labels_command,
-            rebuild_ledger_command, verify_pledges_command]
+            rebuild_ledger_command, verify_pledges_command, export_ledger_command]

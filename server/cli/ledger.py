@@ -10,6 +10,9 @@ from server.extensions import db
 from server.services.ledger import rebuild_ledger
 
 
+_KIND_LABELS = {"building": "楼栋", "area": "区域", "day": "区域（按日）"}
+
+
 @click.command("rebuild-ledger")
 @click.option("--campaign", "campaign_id", type=int, help="One campaign's id (default: every campaign).")
 @with_appcontext
@@ -31,6 +34,6 @@ def rebuild_ledger_command(campaign_id: int | None) -> None:
                    f"汇总 {len(drift.rollups_fixed)} 条")
         for kind, node_id, changes in drift.rollups_fixed[:50]:
             detail = "，".join(f"{name} {had}→{now}" for name, (had, now) in changes.items())
-            click.echo(f"  {'楼栋' if kind == 'building' else '区域'} {node_id}：{detail}")
+            click.echo(f"  {_KIND_LABELS[kind]} {node_id}：{detail}")
         if len(drift.rollups_fixed) > 50:
             click.echo(f"  ……另有 {len(drift.rollups_fixed) - 50} 条")

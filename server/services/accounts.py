@@ -172,3 +172,10 @@ def find_invite(code: str, now: dt.datetime | None = None) -> InviteCode | None:
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
         return None
     return invite
+
+
+def deactivate_user(user: User) -> None:
+    """Stop an account: no more logins, and every token and session it holds is revoked. Flushes."""
+    user.active = False
+    user.token_version += 1
+    db.session.flush()

@@ -169,7 +169,10 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
                                 channel=FeedbackChannel.WORKER_VISIT,
                                 category=FeedbackCategory(feedback["category"]), text=feedback["text"]))
     db.session.flush()
-    ledger.apply_change(household, campaign, before, ledger.flags_of(progress))
+    after = ledger.flags_of(progress)
+    ledger.apply_change(household, campaign, before, after)
+    ledger.record_day(campaign.id, household.building.grid, visit.visited_at, before, after, visits=1,
+                      contacts=int(visit.outcome is Outcome.CONTACTED), pledges=int(bool(payload.get("pledge"))))
     snapshot = ledger.snapshot(progress)
     visit.progress_json = json.dumps(snapshot)
     db.session.flush()

@@ -25,10 +25,11 @@ _FEEDBACK = (("collection_time", "晚上垃圾收运太早了，下班回来桶�
 
 
 def _photo(rng: random.Random) -> bytes:
-    image = Image.new("RGB", (800, 600), (rng.randrange(150, 230), rng.randrange(150, 230), rng.randrange(150, 230)))
+    image = Image.new("RGB", (320, 240), (rng.randrange(150, 230), rng.randrange(150, 230), rng.randrange(150, 230)))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((250, 120, 550, 600), fill=(110, 70, 40))  # a door
-    draw.ellipse((500, 360, 520, 380), fill=(220, 200, 80))
+    left = rng.randrange(80, 140)
+    draw.rectangle((left, 50, left + 120, 240), fill=(110, 70, 40))  # a door
+    draw.ellipse((left + 95, 140, left + 105, 150), fill=(220, 200, 80))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
@@ -57,9 +58,6 @@ def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, up
                                  .where(User.role == Role.GRID_WORKER)).all()
     recorded = 0
     for worker, grid in workers:
-        photo = store_upload(worker, FileKind.PHOTO, _photo(rng), storage, max_bytes=10 * 2**20)
-        signatures = [store_upload(worker, FileKind.SIGNATURE, _signature(rng), storage, max_bytes=2**20)
-                      for _ in range(3)]
         households = db.session.scalars(select(Household).join(Building).where(
             Building.grid_id == grid.id, Household.occupancy != Occupancy.VACANT).order_by(Household.id)).all()
         for household in rng.sample(households, int(len(households) * share)):
@@ -74,13 +72,15 @@ def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, up
                        "location": {"lat": household.building.lat, "lng": household.building.lng, "accuracy_m": 15.0},
                        "pledge": None, "feedback": None, "note": None}
             if outcome == "contacted":
-                if rng.random() < 0.85:
-                    payload["photo_file_id"] = photo.id
+                if rng.random() < 0.85:  # every door its own photo, every signer their own signature
+                    payload["photo_file_id"] = store_upload(worker, FileKind.PHOTO, _photo(rng), storage,
+                                                            max_bytes=10 * 2**20).id
                 if rng.random() < 0.9:
                     payload["materials"] = [{"code": c, "quantity": 1} for c in ("notice", "pledge", "brochure")]
                 if rng.random() < 0.7:
+                    signature = store_upload(worker, FileKind.SIGNATURE, _signature(rng), storage, max_bytes=2**20)
                     payload["pledge"] = {"signer_name": household.head_name or "住户", "relation": "householder",
-                                         "signature_file_id": rng.choice(signatures).id}
+                                         "signature_file_id": signature.id}
                 if rng.random() < 0.12:
                     category, text = rng.choice(_FEEDBACK)
                     payload["feedback"] = {"category": category, "text": text}

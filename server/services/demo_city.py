@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, CommunityType, Household, Occupancy,
                     Role, User, household_label, new_door_token, utcnow)
 from server.extensions import db
+from server.timefmt import local_today
 from server.services.accounts import issue_invite_code
 from server.services.areas import create_area
 from server.services.bulk import bulk_insert
@@ -162,7 +163,7 @@ def seed_demo_city(households: int = 3000, seed: int = 0, today: dt.date | None 
     if db.session.scalar(select(Area.id).limit(1)) is not None:
         raise ValueError("数据库中已有区域数据，演示数据只能建在空库上")
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or local_today()
     district = create_area("清溪区", AreaLevel.DISTRICT)
     campaign = _campaign(district, today)
     city = DemoCity(district=district, campaign=campaign)

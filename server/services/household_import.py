@@ -322,12 +322,23 @@ class _Writer:
             self.report.updated += len(updates)
 
 
+def _scope_error(row: HouseholdRow, number: int, scope: tuple[str, ...]) -> RowError | None:
+    """A row outside the importer's area: its street, community or grid differs from the scope's."""
+    for name, expected, value in zip(("street", "community", "grid"), scope, (row.street, row.community, row.grid)):
+        if value != expected:
+            return RowError(number, HEADER_OF[name], f"“{value}”不在您的管辖范围内（只能导入{expected}）")
+    return None
+
+
 def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int = 5000,
-                      progress: Callable[[int], None] | None = None) -> ImportReport:
+                      progress: Callable[[int], None] | None = None,
+                      scope: tuple[str, ...] = ()) -> ImportReport:
     """Import household rows under ``district``, creating missing areas and buildings.
 
     Streams: rows are checked and written ``batch_size`` at a time. Flushes, never
-    commits; on ``ImportRejected`` the caller must roll back.
+    commits; on ``ImportRejected`` the caller must roll back. ``scope`` names the
+    street (and community, and grid) the importer may write to; rows elsewhere
+    are errors.
 
     Raises:
         ImportRejected: one or more rows were bad (each named by row and column),
@@ -352,6 +363,9 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
             report.add_error(RowError(source.number, HEADER_OF["room"], f"与第 {seen[key]} 行是同一户"))
             continue
         seen[key] = source.number
+        if scope and (outside := _scope_error(checked, source.number, scope)):
+            report.add_error(outside)
+            continue
         known = registry.building(checked, source.number)
         if isinstance(known, RowError):
             report.add_error(known)

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
-                    LedgerArea, LedgerBuilding, Occupancy, Outcome, Pledge, Visit, VisitMaterial)
+from models import (COUNTERS, DAY_COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
+                    LedgerArea, LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import grid_ids_under, subtree_filter
+from server.timefmt import SHANGHAI
 
 FLAGS = ("visited", "contacted", "pledged", "documented", "revisit_due")
 
@@ -83,6 +84,31 @@ def bump(campaign_id: int, building: Building, delta: dict[str, int]) -> None:
             index_elements=[table.c.campaign_id, *[table.c[k] for k in key]],
             set_={name: table.c[name] + amount for name, amount in delta.items()})
         db.session.execute(statement)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The Beijing-time date of a UTC moment: the day a trend counts it on."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def record_day(campaign_id: int, grid: Area, moment: dt.datetime, before: dict[str, int], after: dict[str, int],
+               visits: int = 0, contacts: int = 0, pledges: int = 0) -> None:
+    """Count an event on its day for the grid and every area above it (trends, week-on-week change)."""
+    counts = {"visits": visits, "contacts": contacts, "pledges": pledges,
+              "new_contacted": after["contacted"] - before["contacted"],
+              "new_documented": after["documented"] - before["documented"]}
+    counts = {name: n for name, n in counts.items() if n}
+    if not counts:
+        return
+    insert = _insert(db.session.get_bind().dialect.name)
+    table = LedgerDay.__table__
+    day = local_day(moment)
+    for area_id in grid.ancestor_ids:
+        statement = insert(table).values(campaign_id=campaign_id, area_id=area_id, day=day,
+                                         **{**dict.fromkeys(DAY_COUNTERS, 0), **counts})
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.campaign_id, table.c.area_id, table.c.day],
+            set_={name: table.c[name] + n for name, n in counts.items()}))
 
 
 # -- reading --------------------------------------------------------------------------------------------------
@@ -280,10 +306,71 @@ def _reconcile(campaign: Campaign, drift: Drift, columns: tuple[str, ...]) -> No
     db.session.flush()
 
 
+def expected_days(campaign: Campaign) -> dict[tuple[int, dt.date], dict[str, int]]:
+    """The daily counters replayed from the rows, events in the order the server received them."""
+    events = []  # (received, day, household, kind, details)
+    with_material = select(VisitMaterial.visit_id)
+    for row in db.session.execute(
+            select(Visit.id, Visit.household_id, Visit.outcome, Visit.visited_at, Visit.received_at,
+                   Visit.photo_file_id.is_not(None), Visit.id.in_(with_material))
+            .where(Visit.campaign_id == campaign.id)):
+        events.append((row.received_at, 0, row.visited_at, row.household_id, row))
+    visit_days = {}
+    for received, _, visited_at, _, row in events:
+        visit_days[row.id] = visited_at
+    for pledge in db.session.execute(select(Pledge.household_id, Pledge.signed_at, Pledge.visit_id)
+                                     .where(Pledge.campaign_id == campaign.id)):
+        moment = visit_days.get(pledge.visit_id, pledge.signed_at)
+        events.append((pledge.signed_at, 1, moment, pledge.household_id, None))
+    events.sort(key=lambda e: (e[0], e[1]))
+    grids = dict(db.session.execute(select(Household.id, Area.path).join(Building, Household.building_id == Building.id)
+                                    .join(Area, Building.grid_id == Area.id)
+                                    .where(Household.id.in_({e[3] for e in events}))).all()) if events else {}
+    progress: dict[int, _Progress] = {}
+    days: dict[tuple[int, dt.date], dict[str, int]] = {}
+    for _, kind, moment, household_id, row in events:
+        p = progress.setdefault(household_id, _Progress())
+        before = {"contacted": int(p.contacted), "documented": int(p.evidenced and p.pledged)}
+        counts = dict.fromkeys(DAY_COUNTERS, 0)
+        if kind == 0:
+            fold_visit(p, row.outcome, row.visited_at, bool(row[5]), bool(row[6]))
+            counts["visits"], counts["contacts"] = 1, int(row.outcome is Outcome.CONTACTED)
+        else:
+            p.pledged = True
+            counts["pledges"] = 1
+        counts["new_contacted"] = int(p.contacted) - before["contacted"]
+        counts["new_documented"] = int(p.evidenced and p.pledged) - before["documented"]
+        for area_id in (int(part) for part in grids[household_id].strip("/").split("/")):
+            totals = days.setdefault((area_id, local_day(moment)), dict.fromkeys(DAY_COUNTERS, 0))
+            for name, n in counts.items():
+                totals[name] += n
+    return {key: counts for key, counts in days.items() if any(counts.values())}
+
+
+def _reconcile_days(campaign: Campaign, drift: Drift) -> None:
+    expected = expected_days(campaign)
+    stored = {(r.area_id, r.day): r for r in db.session.scalars(select(LedgerDay).where(LedgerDay.campaign_id == campaign.id))}
+    for key in set(stored) | set(expected):
+        want = expected.get(key, dict.fromkeys(DAY_COUNTERS, 0))
+        row = stored.get(key)
+        have = {name: getattr(row, name) if row is not None else 0 for name in DAY_COUNTERS}
+        if have == want:
+            continue
+        drift.rollups_fixed.append(("day", key[0], {f"{key[1]} {k}": (have[k], want[k])
+                                                     for k in DAY_COUNTERS if have[k] != want[k]}))
+        if row is None:
+            db.session.add(LedgerDay(campaign_id=campaign.id, area_id=key[0], day=key[1], **want))
+        else:
+            for name, n in want.items():
+                setattr(row, name, n)
+    db.session.flush()
+
+
 def rebuild_ledger(campaign: Campaign) -> Drift:
     """Recompute the campaign's ledger from visits, pledges and households; fix and report any drift. Flushes."""
     drift = Drift(campaign.id, progress_rows_fixed=recompute_progress(campaign))
     _reconcile(campaign, drift, COUNTERS)
+    _reconcile_days(campaign, drift)
     return drift
 
 

@@ -118,7 +118,9 @@ def sign_pledge(household: Household, campaign: Campaign, signer_name: str, rela
     before = ledger.flags_of(progress)
     progress.pledged = True
     db.session.flush()
-    ledger.apply_change(household, campaign, before, ledger.flags_of(progress))
+    after = ledger.flags_of(progress)
+    ledger.apply_change(household, campaign, before, after)
+    ledger.record_day(campaign.id, household.building.grid, pledge.signed_at, before, after, pledges=1)
     return pledge
 
 

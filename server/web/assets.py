@@ -11,6 +11,9 @@ bp = Blueprint("assets", __name__, url_prefix="/assets/vendor")
 VENDOR_FILES = {
     "weui.min.css": "weui/dist/style/weui.min.css",
     "signature_pad.umd.min.js": "signature_pad/dist/signature_pad.umd.min.js",
+    "echarts.min.js": "echarts/dist/echarts.min.js",
+    "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
     "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
     "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui/swagger-ui-standalone-preset.js": "swagger-ui-dist/swagger-ui-standalone-preset.js",

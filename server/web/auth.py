@@ -30,10 +30,15 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _home_of(user: User) -> str:
+    """Heads and admins start on the dashboard."""
+    return url_for("dash.overview") if not user.role.is_field_worker else url_for("staff.home")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("staff.home"))
+        return redirect(_home_of(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -52,7 +57,7 @@ def login():
         else:
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
+            return redirect(_safe_next(request.args.get("next")) or _home_of(user))
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form), status

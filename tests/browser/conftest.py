@@ -6,6 +6,7 @@ chromium``). A missing browser fails the run; it is never a reason to skip.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import threading
 
@@ -15,6 +16,7 @@ from werkzeug.serving import make_server
 
 from server.app import create_app
 from server.extensions import db
+from server.services.demo_activity import simulate_field_work
 from server.services.demo_city import seed_demo_city
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -31,7 +33,9 @@ def live_server(tmp_path_factory):
                       "UPLOAD_DIR": str(folder / "uploads"), "SECRET_KEY": "browser-tests"})
     with app.app_context():
         upgrade()
-        seed_demo_city(households=300, seed=1)
+        city = seed_demo_city(households=300, seed=1)
+        db.session.commit()
+        simulate_field_work(city.campaign, 0.5, random.Random(1), app.config["UPLOAD_DIR"])
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

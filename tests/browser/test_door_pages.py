@@ -22,7 +22,7 @@ def sign_in(page, username="head1"):
     page.get_by_placeholder("请输入用户名").fill(username)
     page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/dashboard/")
 
 
 def test_a_resident_scanning_the_door_reads_the_notice_on_a_phone(page, live_server):
@@ -60,6 +60,7 @@ def test_a_signed_in_head_scanning_a_door_lands_on_the_household_and_can_rotate_
 
 def test_a_head_downloads_the_labels_of_a_grid_as_a_pdf(page, live_server):
     sign_in(page)
+    page.goto("/staff/")
     with page.expect_download() as download_info:
         page.get_by_text("打印门贴").first.click()
     download = download_info.value

@@ -29,7 +29,8 @@ def test_a_community_head_signs_in_and_sees_their_community_with_its_households(
     page.get_by_placeholder("请输入用户名").fill("head1")
     page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/dashboard/")
+    page.goto("/staff/")
     card = page.get_by_test_id("area-card").first
     with live_server.app_for_tests.app_context():
         head = db.session.scalar(select(User).where(User.username == "head1"))

@@ -1,0 +1,47 @@
+"""Households due a revisit (not contacted, last time not at home), with their last attempt."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+
+from models import Area, Building, Campaign, Household, HouseholdProgress, Occupancy, Outcome, User, Visit
+from server.extensions import db
+from server.services.areas import grid_ids_under
+
+
+@dataclass(frozen=True)
+class Revisit:
+    household: Household
+    grid: Area
+    last_visit: Visit | None
+    worker: User | None
+    attempts: int
+
+
+def revisits_due(campaign: Campaign, area: Area, limit: int = 5000) -> list[Revisit]:
+    """Every household under ``area`` due a revisit, by grid and in door order."""
+    progress = HouseholdProgress
+    last_visit_at = (select(Visit.household_id, func.max(Visit.visited_at).label("at"))
+                     .where(Visit.campaign_id == campaign.id).group_by(Visit.household_id).subquery())
+    rows = db.session.execute(
+        select(Household, Area, progress, Visit, User)
+        .join(Building, Household.building_id == Building.id)
+        .join(Area, Building.grid_id == Area.id)
+        .join(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
+        .outerjoin(last_visit_at, last_visit_at.c.household_id == Household.id)
+        .outerjoin(Visit, and_(Visit.household_id == Household.id, Visit.campaign_id == campaign.id,
+                               Visit.visited_at == last_visit_at.c.at))
+        .outerjoin(User, User.id == Visit.worker_id)
+        .where(Building.grid_id.in_(grid_ids_under(area)), ~progress.contacted,
+               progress.last_outcome == Outcome.NOT_HOME, Household.occupancy != Occupancy.VACANT)
+        .order_by(Area.path, func.length(Building.name), Building.name, func.length(Household.unit), Household.unit,
+                  Household.floor, func.length(Household.room), Household.room)
+        .limit(limit)).all()
+    seen, revisits = set(), []
+    for household, grid, p, visit, worker in rows:
+        if household.id in seen:  # two visits at the very same moment: keep one
+            continue
+        seen.add(household.id)
+        revisits.append(Revisit(household, grid, visit, worker, p.visits))
+    return revisits

@@ -1,0 +1,80 @@
+"""The community head's dashboard: coverage, map, building charts, revisits, workers, feedback, 台账, rankings.
+
+Heads see their community; street and district admins their street or
+district. Anything outside the caller's areas is 404; a worker account gets 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, request
+from flask_login import current_user, login_required
+
+from models import Area, Campaign, Role
+from server.services.campaigns import campaigns_covering
+from server.services.scope import OutOfScope, area_in_scope, get_area, get_household
+
+bp = Blueprint("dash", __name__, url_prefix="/dashboard")
+
+DASHBOARD_ROLES = frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
+
+
+@bp.before_request
+@login_required
+def require_dashboard_role():
+    """Only heads and admins; a worker's account cannot open the dashboard."""
+    if current_user.role not in DASHBOARD_ROLES:
+        abort(403, description="网格员和志愿者请使用小程序或手机页面")
+
+
+@dataclass
+class Selection:
+    """The campaign and area a page shows, chosen by ``?campaign=&area=`` within the caller's scope."""
+
+    campaign: Campaign
+    area: Area
+    campaigns: list[Campaign]
+    up: Area | None = None  # the area above, when the caller may see it
+
+    def args(self, **extra) -> dict:
+        return {"campaign": self.campaign.id, "area": self.area.id, **extra}
+
+
+def selection(area: Area | None = None) -> Selection:
+    """The page's campaign and area: ``area`` if given, else ``?area=`` or the caller's first area."""
+    if area is None:
+        area_id = request.args.get("area", type=int)
+        try:
+            area = get_area(current_user, area_id) if area_id else current_user.areas[0]
+        except (OutOfScope, IndexError):
+            abort(404, description="没有这个区域，或它不在您的范围内")
+    campaigns = campaigns_covering(area)
+    campaign_id = request.args.get("campaign", type=int)
+    if campaign_id:
+        campaign = next((c for c in campaigns if c.id == campaign_id), None)
+    else:
+        campaign = next((c for c in campaigns if c.status.value == "active"), campaigns[0] if campaigns else None)
+    if campaign is None:
+        abort(404, description="这个区域还没有敲门行动")
+    up = area.parent if area.parent is not None and area_in_scope(current_user, area.parent) else None
+    return Selection(campaign, area, campaigns, up)
+
+
+def household_or_404(household_id: int):
+    try:
+        return get_household(current_user, household_id)
+    except OutOfScope:
+        abort(404, description="没有这户，或它不在您的范围内")
+
+
+def area_or_404(area_id: int) -> Area:
+    try:
+        return get_area(current_user, area_id)
+    except OutOfScope:
+        abort(404, description="没有这个区域，或它不在您的范围内")
+
+
+def register_views() -> None:
+    """Import the view modules, which attach their routes to ``bp``."""
+    from . import admin, exports, feedback, overview, work  # noqa: F401
+

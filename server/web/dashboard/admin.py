@@ -1,0 +1,111 @@
+"""Administration: invite and deactivate workers, import households."""
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from models import AreaLevel, Role, User, user_area
+from server.extensions import db
+from server.services.accounts import create_user, deactivate_user, issue_invite_code
+from server.services.areas import areas_under
+from server.services.door_codes import qr_png
+from server.services.household_files import FileFormatError, read_household_file
+from server.services.household_import import ImportRejected, import_households
+from server.services.scope import area_in_scope
+from server.web.forms import ImportHouseholdsForm, InviteWorkerForm
+
+from . import bp, selection
+
+FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
+
+
+def _workers(area) -> list[User]:
+    areas = [a.id for a in db.session.scalars(areas_under(area))]
+    return list(db.session.scalars(select(User).join(user_area, user_area.c.user_id == User.id)
+                                   .where(user_area.c.area_id.in_(areas), User.role.in_(FIELD_ROLES))
+                                   .distinct().order_by(User.name)))
+
+
+def _worker_or_404(user_id: int) -> User:
+    worker = db.session.get(User, user_id)
+    if worker is None or worker.role not in FIELD_ROLES or not any(area_in_scope(current_user, a) for a in worker.areas):
+        abort(404, description="没有这个网格员，或他不在您的范围内")
+    return worker
+
+
+def _invite_page(chosen, form, invite=None, worker=None):
+    qr = base64.b64encode(qr_png(f"QIAOMEN-INVITE:{invite}", box_size=6)).decode() if invite else None
+    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=_workers(chosen.area),
+                           invite=invite, invited=worker, qr=qr,
+                           hours=current_app.config["INVITE_TTL_HOURS"])
+
+
+@bp.route("/team", methods=["GET", "POST"])
+def team():
+    """Invite a worker (an account and a one-time invite code, as text and QR code) and see the team."""
+    chosen = selection()
+    form = InviteWorkerForm()
+    form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in db.session.scalars(
+        areas_under(chosen.area, AreaLevel.GRID))]
+    if form.validate_on_submit():
+        grid = next((g for g in db.session.scalars(areas_under(chosen.area, AreaLevel.GRID)) if g.id == form.grid.data),
+                    None)
+        if grid is None:
+            abort(404)
+        account = create_user(form.name.data, Role(form.role.data), [grid],
+                              invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"])
+        db.session.commit()
+        return _invite_page(chosen, InviteWorkerForm(formdata=None), account.invite_code, account.user)
+    return _invite_page(chosen, form)
+
+
+@bp.post("/team/<int:user_id>/invite")
+def reinvite(user_id: int):
+    """A new one-time invite code, e.g. for a worker's new phone."""
+    chosen = selection()
+    worker = _worker_or_404(user_id)
+    code = issue_invite_code(worker, current_app.config["INVITE_TTL_HOURS"])
+    db.session.commit()
+    return _invite_page(chosen, InviteWorkerForm(formdata=None), code, worker)
+
+
+@bp.post("/team/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    worker = _worker_or_404(user_id)
+    deactivate_user(worker)
+    db.session.commit()
+    flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
+    return redirect(url_for("dash.team", **request.args))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file():
+    """Import a household register into the chosen area; bad rows are listed and nothing is kept."""
+    chosen = selection()
+    form = ImportHouseholdsForm()
+    report, errors = None, []
+    if form.validate_on_submit():
+        ancestors = [db.session.get(type(chosen.area), i) for i in chosen.area.ancestor_ids]
+        district, scope = ancestors[0], tuple(a.name for a in ancestors[1:])
+        suffix = Path(form.file.data.filename or "").suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as upload:
+            form.file.data.save(upload.name)
+            try:
+                report = import_households(read_household_file(upload.name), district, scope=scope)
+            except FileFormatError as bad:
+                db.session.rollback()
+                errors = [str(bad)]
+            except ImportRejected as rejected:
+                db.session.rollback()
+                report = rejected.report
+                errors = [str(e) for e in report.errors]
+            else:
+                db.session.commit()
+                flash(f"导入完成：新增 {report.created} 户，更新 {report.updated} 户，未变 {report.unchanged} 户", "info")
+    return render_template("dashboard/import.html", chosen=chosen, form=form, report=report, errors=errors)

@@ -1,0 +1,107 @@
+"""Overview, coverage map, building chart and household record."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Building, Household, LedgerBuilding, Pledge, StoredFile, Visit
+from server.extensions import db
+from server.services.areas import buildings_under
+from server.services.audit import record
+from server.services.building_chart import STATES, building_chart, household_record
+from server.services.coverage import overview as coverage_overview
+from server.services.occupancy import confirm_vacant
+from server.services.privacy import mask_phone
+from server.services.scope import area_in_scope, household_in_scope
+from server.services.storage import LocalStorage
+from server.services.uploads import file_extension
+
+from . import bp, household_or_404, selection
+
+
+@bp.get("/")
+def overview():
+    chosen = selection()
+    data = coverage_overview(chosen.campaign, chosen.area)
+    return render_template("dashboard/overview.html", chosen=chosen, data=data)
+
+
+@bp.get("/map")
+def coverage_map():
+    chosen = selection()
+    return render_template("dashboard/map.html", chosen=chosen, tile_url=current_app.config["MAP_TILE_URL"],
+                           tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"], states=STATES)
+
+
+def coverage_colour(counts) -> str:
+    """Red under 30 %, amber to 80 %, green above; grey with nothing in scope."""
+    if counts is None or not counts.in_scope:
+        return "grey"
+    rate = counts.contacted / counts.in_scope
+    return "red" if rate < 0.3 else "amber" if rate < 0.8 else "green"
+
+
+@bp.get("/map.json")
+def map_data():
+    """The buildings of the chosen area with their coordinates and coverage (one row per building)."""
+    chosen = selection()
+    rows = db.session.execute(
+        buildings_under(chosen.area).add_columns(LedgerBuilding).outerjoin(
+            LedgerBuilding, (LedgerBuilding.building_id == Building.id)
+            & (LedgerBuilding.campaign_id == chosen.campaign.id))).all()
+    points = []
+    for building, counts in rows:
+        if building.lat is None or building.lng is None:
+            continue
+        points.append({
+            "id": building.id, "name": building.name, "lat": building.lat, "lng": building.lng,
+            "community": building.community.name, "grid": building.grid.name,
+            "households": counts.households if counts else 0, "in_scope": counts.in_scope if counts else 0,
+            "contacted": counts.contacted if counts else 0, "colour": coverage_colour(counts),
+            "url": url_for("dash.building", building_id=building.id, campaign=chosen.campaign.id)})
+    return jsonify({"area": chosen.area.name, "buildings": points})
+
+
+@bp.get("/buildings/<int:building_id>")
+def building(building_id: int):
+    building = db.session.get(Building, building_id)
+    if building is None or not area_in_scope(current_user, building.grid):
+        abort(404, description="没有这栋楼，或它不在您的范围内")
+    chosen = selection(building.grid)
+    return render_template("dashboard/building.html", chosen=chosen, chart=building_chart(building, chosen.campaign),
+                           states=STATES)
+
+
+@bp.get("/households/<int:household_id>")
+def household(household_id: int):
+    household = household_or_404(household_id)
+    chosen = selection(household.building.grid)
+    record(current_user, "view_household", "household", household.id, ip=request.remote_addr)
+    db.session.commit()
+    return render_template("dashboard/household.html", chosen=chosen, record=household_record(household, chosen.campaign),
+                           phone=mask_phone(household.head_phone), states=STATES)
+
+
+@bp.post("/households/<int:household_id>/vacant")
+def mark_vacant(household_id: int):
+    household = household_or_404(household_id)
+    if confirm_vacant(household):
+        flash(f"已确认 {household.label} 为空置，不再计入应宣传户数", "info")
+    db.session.commit()
+    return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
+
+
+@bp.get("/files/<file_id>")
+def file(file_id: str):
+    """A photo or signature, to staff who may see the visit or pledge it belongs to."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None:
+        abort(404)
+    households = set(db.session.scalars(select(Visit.household_id).where(Visit.photo_file_id == file_id))) | \
+        set(db.session.scalars(select(Pledge.household_id).where(Pledge.signature_file_id == file_id)))
+    if not any(household_in_scope(current_user, db.session.get(Household, h)) for h in households):
+        abort(404)
+    data = LocalStorage(current_app.config["UPLOAD_DIR"]).read(stored.sha256, file_extension(stored))
+    return current_app.response_class(data, mimetype=stored.content_type,
+                                      headers={"Cache-Control": "private, max-age=3600"})

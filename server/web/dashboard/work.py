@@ -1,0 +1,43 @@
+"""Who has not been reached (revisits), who is doing the work (workers), and how areas compare (红黑榜)."""
+from __future__ import annotations
+
+from flask import render_template
+
+from models import AreaLevel
+from server.services.rankings import rankings as rank_areas
+from server.services.revisits import revisits_due
+from server.services.worker_activity import flags, worker_days
+
+from . import bp, selection
+
+
+@bp.get("/revisits")
+def revisits():
+    chosen = selection()
+    return render_template("dashboard/revisits.html", chosen=chosen, revisits=revisits_due(chosen.campaign, chosen.area))
+
+
+@bp.get("/revisits/print")
+def revisits_print():
+    """A walk sheet to print: by grid and building, a line per door with boxes to tick."""
+    chosen = selection()
+    return render_template("dashboard/revisits_print.html", chosen=chosen,
+                           revisits=revisits_due(chosen.campaign, chosen.area))
+
+
+@bp.get("/workers")
+def workers():
+    chosen = selection()
+    return render_template("dashboard/workers.html", chosen=chosen, days=worker_days(chosen.campaign, chosen.area),
+                           flags=flags(chosen.campaign, chosen.area))
+
+
+@bp.get("/rankings")
+def rankings():
+    chosen = selection()
+    tables = []
+    if chosen.area.level in (AreaLevel.DISTRICT, AreaLevel.STREET):
+        tables.append(("社区", rank_areas(chosen.campaign, chosen.area, AreaLevel.COMMUNITY)))
+    if chosen.area.level is not AreaLevel.GRID:
+        tables.append(("网格", rank_areas(chosen.campaign, chosen.area, AreaLevel.GRID)))
+    return render_template("dashboard/rankings.html", chosen=chosen, tables=tables)
