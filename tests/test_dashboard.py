@@ -202,3 +202,13 @@ def test_worker_flags_catch_bursts_far_gps_and_reused_images(client, app, field)
     page = client.get("/dashboard/workers").get_data(as_text=True)
     assert "10 分钟内走访" in page and "定位距楼栋" in page and "同一个签名图片用于 2 户" in page
     assert "王网格" in page
+
+
+def test_a_head_finds_every_household_not_yet_reached(client, visited):
+    sign_in(client, "head_a")
+    page = client.get("/dashboard/revisits").get_data(as_text=True)
+    row = _db.session.get(LedgerArea, (visited.campaign.id, visited.community_a.id))
+    assert f'data-testid="revisit-count">{row.revisit_due}<' in page
+    assert f'data-testid="unvisited-count">{row.in_scope - row.visited}<' in page
+    assert visited.households_a1[1].label in page  # not at home: due a revisit
+    assert visited.households_a2[0].label in page  # nobody has knocked yet

@@ -45,3 +45,22 @@ def revisits_due(campaign: Campaign, area: Area, limit: int = 5000) -> list[Revi
         seen.add(household.id)
         revisits.append(Revisit(household, grid, visit, worker, p.visits))
     return revisits
+
+
+def not_yet_visited(campaign: Campaign, area: Area, limit: int = 2000) -> tuple[int, list[tuple[Household, Area]]]:
+    """Households under ``area`` nobody has knocked on yet in the campaign (vacant ones left out), in door order.
+
+    Returns the total and the first ``limit`` of them.
+    """
+    progress = HouseholdProgress
+    query = (select(Household, Area)
+             .join(Building, Household.building_id == Building.id)
+             .join(Area, Building.grid_id == Area.id)
+             .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
+             .where(Building.grid_id.in_(grid_ids_under(area)), Household.occupancy != Occupancy.VACANT,
+                    func.coalesce(progress.visited, False).is_(False)))
+    total = db.session.scalar(query.with_only_columns(func.count(Household.id)).order_by(None))
+    rows = db.session.execute(query.order_by(Area.path, func.length(Building.name), Building.name,
+                                             func.length(Household.unit), Household.unit, Household.floor,
+                                             func.length(Household.room), Household.room).limit(limit)).all()
+    return total, [(household, grid) for household, grid in rows]

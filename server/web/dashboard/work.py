@@ -5,7 +5,7 @@ from flask import render_template
 
 from models import AreaLevel
 from server.services.rankings import rankings as rank_areas
-from server.services.revisits import revisits_due
+from server.services.revisits import not_yet_visited, revisits_due
 from server.services.worker_activity import flags, worker_days
 
 from . import bp, selection
@@ -13,8 +13,11 @@ from . import bp, selection
 
 @bp.get("/revisits")
 def revisits():
+    """Who has not been reached: households due a revisit, and those nobody has knocked on yet."""
     chosen = selection()
-    return render_template("dashboard/revisits.html", chosen=chosen, revisits=revisits_due(chosen.campaign, chosen.area))
+    unvisited_total, unvisited = not_yet_visited(chosen.campaign, chosen.area)
+    return render_template("dashboard/revisits.html", chosen=chosen, revisits=revisits_due(chosen.campaign, chosen.area),
+                           unvisited=unvisited, unvisited_total=unvisited_total)
 
 
 @bp.get("/revisits/print")
