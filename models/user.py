@@ -90,7 +90,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The token version rides in the session: raising it (deactivation, revocation) ends every session.
+        return f"{self.id}:{self.token_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"

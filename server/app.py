@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.blueprint_login_views = {"worker": "worker.login"}
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "strong"
     with app.app_context():
@@ -85,11 +86,13 @@ def register_blueprints(app: Flask) -> None:
     from server.web.door import bp as door_bp
     from server.web.pages import bp as pages_bp
     from server.web.staff import bp as staff_bp
+    from server.web.worker import bp as worker_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(door_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(worker_bp)
     register_dashboard_views()
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(assets_bp)

@@ -5,7 +5,7 @@ from server.app import create_app
 
 PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<path:name>", "/<name>.txt", "/q/<token>",
           "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/q/<token>/pledge",
-          "/q/<token>/feedback", "/pledges/<code>"}
+          "/q/<token>/feedback", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
 
 
 def _routes():
@@ -28,7 +28,8 @@ def test_every_non_public_route_refuses_an_anonymous_caller(client, app, method,
         assert response.status_code == 401
     else:
         assert response.status_code == 302
-        assert response.headers["Location"].startswith("/login")
+        login = "/w/login" if path.startswith("/w/") else "/login"
+        assert response.headers["Location"].startswith(login)
 
 
 def test_the_list_of_guarded_routes_is_not_empty():

@@ -179,3 +179,22 @@ def deactivate_user(user: User) -> None:
     user.active = False
     user.token_version += 1
     db.session.flush()
+
+
+class InviteNotValid(ValueError):
+    """The invite code is unknown, used or expired."""
+
+
+def redeem_invite(code: str, now: dt.datetime | None = None) -> User:
+    """Use up a one-time invite code and return its (active) account. Flushes.
+
+    Raises:
+        InviteNotValid: unknown, used, expired, or the account is deactivated.
+    """
+    now = now or utcnow()
+    invite = find_invite(code, now)
+    if invite is None or not invite.user.active:
+        raise InviteNotValid()
+    invite.used_at = now
+    db.session.flush()
+    return invite.user

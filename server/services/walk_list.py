@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
-from models import (Area, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress, Occupancy,
-                    Outcome, Visit)
+from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
+                    Occupancy, Outcome, Visit)
 from server.extensions import db
+from server.services.areas import areas_under
 from server.services.door_codes import find_household_by_token
 
 MAX_LIMIT = 200
@@ -119,3 +120,36 @@ def door_card(household: Household, campaign: Campaign | None, visits: int = 5) 
 def household_by_scan(scanned: str) -> Household | None:
     """The household behind a scanned door code (token or URL), or None."""
     return find_household_by_token(token_from_scan(scanned))
+
+
+def worker_grids(user) -> list[Area]:
+    """The grids a worker walks: their grids, or every grid of the communities they are given."""
+    grids: dict[int, Area] = {}
+    for area in user.areas:
+        for grid in db.session.scalars(areas_under(area, AreaLevel.GRID)):
+            grids[grid.id] = grid
+    return sorted(grids.values(), key=lambda g: g.path)
+
+
+def worker_doors(user, campaign: Campaign) -> list[tuple[Household, HouseholdProgress | None]]:
+    """Every household of the worker's grids, in door order, with its progress: the phone's offline copy."""
+    grid_ids = [g.id for g in worker_grids(user)]
+    progress = HouseholdProgress
+    return db.session.execute(
+        select(Household, progress).join(Building, Household.building_id == Building.id)
+        .join(Area, Building.grid_id == Area.id)
+        .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
+        .where(Building.grid_id.in_(grid_ids)).options(joinedload(Household.building))
+        .order_by(Area.path, *_door_order())).all()
+
+
+def find_doors(user, building: str, room: str, limit: int = 30) -> list[Household]:
+    """Households of the worker's grids by building and room, for doors whose label is missing."""
+    grid_ids = [g.id for g in worker_grids(user)]
+    query = (select(Household).join(Building, Household.building_id == Building.id)
+             .where(Building.grid_id.in_(grid_ids)).options(joinedload(Household.building)))
+    if building.strip():
+        query = query.where(Building.name.contains(building.strip()))
+    if room.strip():
+        query = query.where(Household.room.startswith(room.strip()))
+    return list(db.session.scalars(query.order_by(*_door_order()).limit(limit)))

@@ -12,6 +12,7 @@ from models import Building, Campaign, Household, Outcome, Pledge, StoredFile, U
 from server.extensions import db
 from server.services.coverage import households_under_clause
 from server.services.ledger import local_day
+from server.timefmt import SHANGHAI
 
 #: More than this many visits by one worker within the window is flagged.
 BURST_VISITS, BURST_MINUTES = 10, 10
@@ -135,3 +136,13 @@ def _reused(campaign: Campaign, area, kind: str) -> list[Flag]:
             worker = db.session.get(User, visits[0].worker_id) if visits else None
             found.append(Flag(kind, label.format(len(homes)), worker, list(visits)))
     return found
+
+
+def today_for(worker: User, now: dt.datetime | None = None) -> dict[str, int]:
+    """A worker's own day so far (Beijing time): visits, contacts, pledges."""
+    now = now or dt.datetime.now(SHANGHAI)
+    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), SHANGHAI)
+    visits = db.session.execute(select(Visit.outcome, Visit.id.in_(select(Pledge.visit_id)))
+                                .where(Visit.worker_id == worker.id, Visit.visited_at >= midnight)).all()
+    return {"visits": len(visits), "contacts": sum(o is Outcome.CONTACTED for o, _ in visits),
+            "pledges": sum(bool(p) for _, p in visits)}

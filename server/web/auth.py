@@ -15,9 +15,13 @@ from server.web.forms import LoginForm
 bp = Blueprint("auth", __name__)
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The signed-in user of a session, unless deactivated or revoked since (its token version moved on)."""
+    user_id, _, version = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or str(user.token_version) != version:
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:

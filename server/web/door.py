@@ -55,6 +55,8 @@ def open_door(token: str):
     if household is None:
         return render_template("door_invalid.html"), 404
     if current_user.is_authenticated and household_in_scope(current_user, household):
+        if current_user.role.is_field_worker:
+            return redirect(url_for("worker.visit", household=household.id))  # the visit form
         return redirect(url_for("staff.household", household_id=household.id))
     return _resident_page(household)
 

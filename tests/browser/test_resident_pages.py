@@ -19,6 +19,7 @@ def pledges_of(live_server, household_id):
 
 
 def draw_signature(page):
+    page.get_by_test_id("signature-pad").scroll_into_view_if_needed()
     box = page.get_by_test_id("signature-pad").bounding_box()
     x, y = box["x"], box["y"]
     page.mouse.move(x + 30, y + 120)

@@ -1,0 +1,165 @@
+"""The grid worker's mobile pages in WeChat's browser: sign in with an invite code, walk, knock, record.
+
+The pages record visits through the mini-program API (``/api/mp/v1``) with a
+bearer token handed to this browser, so that a visit from a web page and one
+from the mini-program go through exactly the same code. A service worker and
+IndexedDB keep the pages and the queue of unsent visits working without signal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
+                   url_for)
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from models import Role
+from server.extensions import db, limiter
+from server.services import ledger
+from server.services.accounts import InviteNotValid, redeem_invite
+from server.services.api_tokens import issue_token
+from server.services.campaigns import campaigns_covering
+from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
+from server.services.worker_activity import today_for
+
+bp = Blueprint("worker", __name__, url_prefix="/w")
+FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
+
+
+class InviteSignInForm(FlaskForm):
+    invite_code = StringField("邀请码", validators=[DataRequired("请输入邀请码"), Length(max=32)])
+
+
+def _field_worker_only():
+    if current_user.role not in FIELD_ROLES:
+        abort(403, description="此页面供网格员和志愿者使用")
+
+
+def _campaign():
+    grids = worker_grids(current_user)
+    for grid in grids:
+        active = campaigns_covering(grid, active_only=True)
+        if active:
+            return active[0], grids
+    return None, grids
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"])
+def login():
+    """Bind this browser to a worker's account with a one-time invite code."""
+    form = InviteSignInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = redeem_invite(form.invite_code.data)
+        except InviteNotValid:
+            db.session.rollback()
+            form.invite_code.errors.append("邀请码无效、已使用或已过期，请向社区索取新的邀请码")
+            status = 400
+        else:
+            if user.role not in FIELD_ROLES:
+                db.session.rollback()
+                form.invite_code.errors.append("这个邀请码不是网格员或志愿者的")
+                status = 400
+            else:
+                db.session.commit()
+                login_user(user, remember=True, duration=_session_length(user))
+                return redirect(url_for("worker.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("worker/login.html", form=form), status
+
+
+def _session_length(user) -> dt.timedelta:
+    """The session lasts the campaign (at least a day); a head can end it sooner by deactivating the worker."""
+    ends = [c.end_date for grid in worker_grids(user) for c in campaigns_covering(grid, active_only=True)]
+    if not ends:
+        return dt.timedelta(days=1)
+    return max(dt.timedelta(days=1), dt.datetime.combine(max(ends), dt.time()) - dt.datetime.now() + dt.timedelta(days=1))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("worker.login"))
+
+
+@bp.get("/")
+@login_required
+def home():
+    _field_worker_only()
+    campaign, grids = _campaign()
+    if campaign is None:
+        return render_template("worker/home.html", campaign=None, grids=grids, today=today_for(current_user))
+    grid = next((g for g in grids if g.id == request.args.get("grid", type=int)), grids[0] if grids else None)
+    todo = walk_list(grid, campaign, "todo", limit=200) if grid else None
+    revisit = walk_list(grid, campaign, "revisit", limit=200) if grid else None
+    return render_template("worker/home.html", campaign=campaign, grids=grids, grid=grid, today=today_for(current_user),
+                           todo=todo, revisit=revisit)
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """Doors without a label: find a household by building and room."""
+    _field_worker_only()
+    building, room = request.args.get("building", ""), request.args.get("room", "")
+    found = find_doors(current_user, building, room) if (building.strip() or room.strip()) else []
+    return render_template("worker/search.html", found=found, building=building, room=room)
+
+
+@bp.get("/households/<int:household_id>")
+@login_required
+def household(household_id: int):
+    return redirect(url_for("worker.visit", household=household_id))
+
+
+@bp.get("/visit")
+@login_required
+def visit():
+    """The visit form: a page that fills itself from this phone's copy of the walk list, so it works offline."""
+    _field_worker_only()
+    return render_template("worker/visit.html")
+
+
+@bp.get("/app.json")
+@login_required
+def app_data():
+    """What the phone keeps for a day offline: the campaign, the worker's doors and an API token."""
+    _field_worker_only()
+    campaign, grids = _campaign()
+    if campaign is None:
+        return jsonify({"campaign": None, "households": [], "worker": {"id": current_user.id, "name": current_user.name}})
+    text = campaign.current_pledge_text
+    ttl = dt.timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    token, expires_in = issue_token(current_app.config["SECRET_KEY"], ttl, user=current_user), int(ttl.total_seconds())
+    return jsonify({
+        "worker": {"id": current_user.id, "name": current_user.name},
+        "token": token, "token_expires_in": expires_in,
+        "campaign": {"id": campaign.id, "name": campaign.name,
+                     "materials": [{"code": m.code, "name": m.name} for m in campaign.materials],
+                     "pledge_text": {"version": text.version, "title": text.title} if text else None},
+        "households": [{"id": h.id, "token": h.token, "label": h.label, "building": h.building.name, "unit": h.unit,
+                        "room": h.room, "grid_id": h.building.grid_id, "occupancy": h.occupancy.value,
+                        "progress": ledger.snapshot(p)} for h, p in worker_doors(current_user, campaign)],
+    })
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from /w/ but allowed the whole site, so that a door code opens offline."""
+    response = send_from_directory(current_app.static_folder, "worker-sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("worker/offline.html")
+
