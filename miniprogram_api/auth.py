@@ -91,6 +91,17 @@ def bind_invite(payload):
     return {"token": token, "expires_in": expires_in, "bound": True, "user": user}
 
 
+class PingOut(Schema):
+    pong = fields.Boolean()
+
+
+@bp.get("/ping")
+@bp.response(200, PingOut)
+def ping():
+    """Is the server reachable? For the phone's online check (no login, no database)."""
+    return {"pong": True}
+
+
 @bp.get("/me")
 @bp.doc(security=BEARER)
 @requires()

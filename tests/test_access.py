@@ -4,7 +4,7 @@ import pytest
 from server.app import create_app
 
 PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<path:name>", "/<name>.txt", "/q/<token>",
-          "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/q/<token>/pledge",
+          "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/api/mp/v1/ping", "/q/<token>/pledge",
           "/q/<token>/feedback", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
 
 
