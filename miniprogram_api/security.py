@@ -6,6 +6,7 @@ import functools
 
 from flask import current_app, g, request
 from flask_smorest import abort
+from sqlalchemy.orm import joinedload
 
 from models import Role, User
 from server.extensions import db
@@ -54,7 +55,7 @@ def requires(roles=STAFF):
             claims = _claims()
             if claims.scope != FULL:
                 abort(403, message="请先输入邀请码绑定账号")
-            user = db.session.get(User, claims.user_id)
+            user = db.session.get(User, claims.user_id, options=[joinedload(User.areas)])
             if user is None or not user.active or user.token_version != claims.version:
                 abort(401, message="登录已失效，请重新登录", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
             if user.role not in roles:

@@ -9,7 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: a view commits, then dumps what it wrote without loading it again.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

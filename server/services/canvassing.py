@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Outcome,
+from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Outcome,
                     PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
 from server.services import ledger
@@ -124,8 +126,11 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
     existing = db.session.get(Visit, payload["id"])
     if existing is not None:
         return _replay(existing, digest)
-    household = db.session.get(Household, payload["household_id"])
-    campaign = db.session.get(Campaign, payload["campaign_id"])
+    household = db.session.get(Household, payload["household_id"],
+                               options=[joinedload(Household.building).joinedload(Building.grid)])
+    campaign = db.session.get(Campaign, payload["campaign_id"],
+                              options=[joinedload(Campaign.materials), joinedload(Campaign.pledge_texts),
+                                       joinedload(Campaign.area)])
     if household is None or campaign is None or not household_in_scope(user, household) \
             or not household.building.grid.is_within(campaign.area):
         raise VisitNotFound()
@@ -151,31 +156,36 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
                   request_sha256=digest, progress_json="")
     by_code = {m.code: m for m in campaign.materials}
     for item in payload.get("materials", []):
-        visit.materials.append(VisitMaterial(material_id=by_code[item["code"]].id, quantity=item["quantity"]))
+        visit.materials.append(VisitMaterial(material=by_code[item["code"]], quantity=item["quantity"]))
     db.session.add(visit)
     db.session.flush()  # the id is claimed here: a concurrent twin fails now, before anything else is written
     progress = ledger.lock_progress(household, campaign)
     before = ledger.flags_of(progress)
     progress.visits += 1
     ledger.fold_visit(progress, visit.outcome, visit.visited_at, photo is not None, bool(visit.materials))
+    pledges, feedback_rows = [], []
     if payload.get("pledge"):
         pledge = payload["pledge"]
-        new_pledge(household, campaign, pledge["signer_name"], Relation(pledge["relation"]), signature,
-                   PledgeChannel.WORKER_VISIT, visit=visit, now=now)
+        pledges.append(new_pledge(household, campaign, pledge["signer_name"], Relation(pledge["relation"]), signature,
+                                  PledgeChannel.WORKER_VISIT, visit=visit, now=now))
         progress.pledged = True
     if payload.get("feedback"):
         feedback = payload["feedback"]
-        db.session.add(Feedback(campaign_id=campaign.id, household_id=household.id, visit_id=visit.id,
-                                channel=FeedbackChannel.WORKER_VISIT,
-                                category=FeedbackCategory(feedback["category"]), text=feedback["text"]))
-    db.session.flush()
+        feedback_rows.append(Feedback(campaign_id=campaign.id, household_id=household.id, visit_id=visit.id,
+                                      channel=FeedbackChannel.WORKER_VISIT,
+                                      category=FeedbackCategory(feedback["category"]), text=feedback["text"]))
+        db.session.add(feedback_rows[0])
     after = ledger.flags_of(progress)
-    ledger.apply_change(household, campaign, before, after)
-    ledger.record_day(campaign.id, household.building.grid, visit.visited_at, before, after, visits=1,
-                      contacts=int(visit.outcome is Outcome.CONTACTED), pledges=int(bool(payload.get("pledge"))))
     snapshot = ledger.snapshot(progress)
     visit.progress_json = json.dumps(snapshot)
+    # The counters' upserts flush everything above with them.
+    ledger.apply_change(household, campaign, before, after)
+    ledger.record_day(campaign.id, household.building.grid, visit.visited_at, before, after, visits=1,
+                      contacts=int(visit.outcome is Outcome.CONTACTED), pledges=len(pledges))
     db.session.flush()
+    # What the answer shows of the visit, without loading it back.
+    set_committed_value(visit, "pledges", pledges)
+    set_committed_value(visit, "feedback", feedback_rows)
     return RecordedVisit(visit, snapshot, created=True)
 
 

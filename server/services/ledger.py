@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (COUNTERS, DAY_COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
@@ -48,16 +48,42 @@ def _insert(dialect_name: str):
     return (postgresql if dialect_name == "postgresql" else sqlite).insert
 
 
+_STATEMENTS: dict[tuple[str, str], object] = {}
+
+
+def _statement(kind: str):
+    """The hot-path statements, built once per dialect with bind parameters, so each call only executes.
+
+    ``counters``: add a row's deltas to a roll-up (``SET c = c + excluded.c``, one upsert per row,
+    so concurrent writers never lose an update); ``progress``: create a household's progress row if missing.
+    """
+    dialect = db.session.get_bind().dialect.name
+    key = (dialect, kind)
+    if key not in _STATEMENTS:
+        insert = _insert(dialect)
+        if kind == "progress":
+            _STATEMENTS[key] = insert(HouseholdProgress).values(
+                household_id=bindparam("household_id"), campaign_id=bindparam("campaign_id"), visits=0,
+                visited=False, contacted=False, evidenced=False, pledged=False,
+                vacant_reported=False).on_conflict_do_nothing()
+        else:
+            table, keys, counters = {"building": (LedgerBuilding.__table__, ("building_id",), COUNTERS),
+                                     "area": (LedgerArea.__table__, ("area_id",), COUNTERS),
+                                     "day": (LedgerDay.__table__, ("area_id", "day"), DAY_COUNTERS)}[kind]
+            statement = insert(table)
+            _STATEMENTS[key] = statement.on_conflict_do_update(
+                index_elements=[table.c.campaign_id, *[table.c[k] for k in keys]],
+                set_={name: table.c[name] + statement.excluded[name] for name in counters})
+    return _STATEMENTS[key]
+
+
 def lock_progress(household: Household, campaign: Campaign) -> HouseholdProgress:
     """The household's progress row in the campaign, created if missing and locked until commit.
 
     On PostgreSQL the row is locked (``FOR UPDATE``), so that two workers at the
     same door are counted once; SQLite serialises writers on its own.
     """
-    insert = _insert(db.session.get_bind().dialect.name)
-    db.session.execute(insert(HouseholdProgress).values(
-        household_id=household.id, campaign_id=campaign.id, visits=0, visited=False, contacted=False,
-        evidenced=False, pledged=False, vacant_reported=False).on_conflict_do_nothing())
+    db.session.execute(_statement("progress"), {"household_id": household.id, "campaign_id": campaign.id})
     return db.session.scalars(
         select(HouseholdProgress).where(HouseholdProgress.household_id == household.id,
                                         HouseholdProgress.campaign_id == campaign.id)
@@ -73,17 +99,10 @@ def apply_change(household: Household, campaign: Campaign, before: dict[str, int
 
 def bump(campaign_id: int, building: Building, delta: dict[str, int]) -> None:
     """Add ``delta`` to the counters of ``building`` and of its grid and every area above it."""
-    insert = _insert(db.session.get_bind().dialect.name)
-    targets = [(LedgerBuilding, {"building_id": building.id})]
-    targets += [(LedgerArea, {"area_id": area_id}) for area_id in reversed(building.grid.ancestor_ids)]
-    for model, key in targets:
-        table = model.__table__
-        values = {**key, "campaign_id": campaign_id, **dict.fromkeys(COUNTERS, 0), **delta}
-        statement = insert(table).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.campaign_id, *[table.c[k] for k in key]],
-            set_={name: table.c[name] + amount for name, amount in delta.items()})
-        db.session.execute(statement)
+    counts = {**dict.fromkeys(COUNTERS, 0), **delta}
+    db.session.execute(_statement("building"), [{"campaign_id": campaign_id, "building_id": building.id, **counts}])
+    db.session.execute(_statement("area"), [{"campaign_id": campaign_id, "area_id": area_id, **counts}
+                                            for area_id in building.grid.ancestor_ids])
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -100,15 +119,9 @@ def record_day(campaign_id: int, grid: Area, moment: dt.datetime, before: dict[s
     counts = {name: n for name, n in counts.items() if n}
     if not counts:
         return
-    insert = _insert(db.session.get_bind().dialect.name)
-    table = LedgerDay.__table__
-    day = local_day(moment)
-    for area_id in grid.ancestor_ids:
-        statement = insert(table).values(campaign_id=campaign_id, area_id=area_id, day=day,
-                                         **{**dict.fromkeys(DAY_COUNTERS, 0), **counts})
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.campaign_id, table.c.area_id, table.c.day],
-            set_={name: table.c[name] + n for name, n in counts.items()}))
+    day, counts = local_day(moment), {**dict.fromkeys(DAY_COUNTERS, 0), **counts}
+    db.session.execute(_statement("day"), [{"campaign_id": campaign_id, "area_id": area_id, "day": day, **counts}
+                                           for area_id in grid.ancestor_ids])
 
 
 # -- reading --------------------------------------------------------------------------------------------------

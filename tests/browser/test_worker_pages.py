@@ -78,6 +78,17 @@ def draw(page):
     page.mouse.up()
 
 
+def go_offline(page):
+    """A dead spot: no network for the page, and none for the requests its service worker lets through."""
+    page.context.set_offline(True)
+    page.context.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+
+
+def go_online(page):
+    page.context.unroute("**/api/**")
+    page.context.set_offline(False)
+
+
 def fill_contacted(page, photo=None, signer=None):
     page.get_by_test_id("material-notice").get_by_role("button", name="增加").click()
     if photo:
@@ -135,7 +146,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
     page = phone
     sign_in(page, worker["code"])
     doors = worker["doors"][2:5]
-    page.context.set_offline(True)
+    go_offline(page)
     for household_id, _ in doors:
         page.goto(f"/w/visit?household={household_id}")
         page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
@@ -147,7 +158,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
     assert page.get_by_test_id("queued").count() == 3
     shot(page, "offline-queue")
     assert sum(count(live_server, Visit, household_id=h) for h, _ in doors) == 0
-    page.context.set_offline(False)
+    go_online(page)
     page.get_by_role("button", name="同步").click()
     page.get_by_text("已同步 3 条").wait_for(timeout=15000)
     assert sum(count(live_server, Visit, household_id=h) for h, _ in doors) == 3
@@ -163,11 +174,11 @@ def test_a_door_code_scanned_without_signal_opens_its_visit_form(phone, live_ser
     page.wait_for_function("window.qiaomenWorker !== undefined")
     page.evaluate("window.qiaomenWorker.refreshApp()")
     household_id, token = worker["doors"][5]
-    page.context.set_offline(True)
+    go_offline(page)
     page.goto(f"/q/{token}")
     page.wait_for_url(f"**/w/visit?household={household_id}")
     page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
-    page.context.set_offline(False)
+    go_online(page)
 
 
 def test_a_visit_the_server_refuses_stays_in_the_queue_with_its_reason(phone, live_server, worker):
