@@ -57,7 +57,7 @@ def seed_visits(campaign, share: float, rng: random.Random) -> int:
         if outcome is Outcome.CONTACTED and rng.random() < 0.5:
             pledges.append((str(uuid.uuid4()), campaign.id, household_id, text.id, visit_id, PledgeChannel.WORKER_VISIT,
                             "张三", Relation.HOUSEHOLDER, signature.id, moment, len(pledges) + 1, None,
-                            uuid.uuid4().hex + uuid.uuid4().hex, uuid.uuid4().hex[:8].upper(), None, None, False))
+                            uuid.uuid4().hex + uuid.uuid4().hex, f"{len(pledges):08X}", None, None, False))
     bulk_insert(Visit.__table__, ("id", "campaign_id", "household_id", "worker_id", "outcome", "visited_at",
                                   "received_at", "photo_file_id", "request_sha256", "progress_json"), visits)
     bulk_insert(Pledge.__table__, ("id", "campaign_id", "household_id", "pledge_text_id", "visit_id", "channel",
