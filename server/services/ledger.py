@@ -336,9 +336,11 @@ def expected_days(campaign: Campaign) -> dict[tuple[int, dt.date], dict[str, int
         moment = visit_days.get(pledge.visit_id, pledge.signed_at)
         events.append((pledge.signed_at, 1, moment, pledge.household_id, None))
     events.sort(key=lambda e: (e[0], e[1]))
+    touched = select(Visit.household_id).where(Visit.campaign_id == campaign.id).union(
+        select(Pledge.household_id).where(Pledge.campaign_id == campaign.id))
     grids = dict(db.session.execute(select(Household.id, Area.path).join(Building, Household.building_id == Building.id)
                                     .join(Area, Building.grid_id == Area.id)
-                                    .where(Household.id.in_({e[3] for e in events}))).all()) if events else {}
+                                    .where(Household.id.in_(touched))).all()) if events else {}
     progress: dict[int, _Progress] = {}
     days: dict[tuple[int, dt.date], dict[str, int]] = {}
     for _, kind, moment, household_id, row in events:
