@@ -57,6 +57,14 @@ def seed(url: str, households: int) -> None:
         db.session.commit()
 
 
+def _high_water_kb() -> int:
+    """Peak resident memory of this process alone (VmHWM; ru_maxrss would carry the parent's over fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child(url: str, count: int, output: str) -> None:
     """Stream ``count`` labels from the database into ``output``; print rate and peak memory as JSON."""
     from models import Area, AreaLevel
@@ -67,13 +75,13 @@ def child(url: str, count: int, output: str) -> None:
     with _app(url).app_context():
         font = cjk_font()
         district = db.session.scalar(db.select(Area).where(Area.level == AreaLevel.DISTRICT))
-        baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        baseline_kb = _high_water_kb()
         started = time.perf_counter()
         rows = (LabelRow(*r) for r in db.session.execute(label_rows(district).limit(count)
                                                           .execution_options(yield_per=2000)))
         written = write_labels(rows, output, BASE_URL, font)
         elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _high_water_kb()
     print(json.dumps({"labels": written, "seconds": elapsed, "peak_mb": peak_kb / 1024,
                       "growth_mb": (peak_kb - baseline_kb) / 1024, "bytes": os.path.getsize(output)}))
 

@@ -30,6 +30,10 @@ from scripts.bench.common import ROOT, app_for, fresh_database  # noqa: E402
 
 
 def _peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM): unlike ru_maxrss, it is not inherited across fork."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
