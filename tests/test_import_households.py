@@ -167,3 +167,16 @@ def test_ten_thousand_rows_import_and_reimport_cleanly(runner, tmp_path):
     again = import_file(runner, path)
     assert "未变 10000 户" in again.output
     assert _db.session.scalar(select(func.count(Household.id))) == 10_000
+
+
+def test_the_same_household_in_distant_rows_is_caught_across_batches(db, tmp_path):
+    from models import AreaLevel
+    from server.services.areas import create_area
+    from server.services.household_files import read_household_file
+    from server.services.household_import import ImportRejected, import_households
+
+    path = write_csv(tmp_path / "far.csv", GOOD_ROWS + [GOOD_ROWS[0]])
+    district = create_area("清溪区", AreaLevel.DISTRICT)
+    with pytest.raises(ImportRejected) as rejected:
+        import_households(read_household_file(path), district, batch_size=2)
+    assert [str(e) for e in rejected.value.report.errors] == ["第 6 行「户号」：与文件中前面的一行是同一户"]

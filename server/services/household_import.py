@@ -291,11 +291,16 @@ class _Writer:
             for h in db.session.execute(
                 select(_HOUSEHOLD.c.id, _HOUSEHOLD.c.building_id, _HOUSEHOLD.c.unit, _HOUSEHOLD.c.room,
                        _HOUSEHOLD.c.floor, _HOUSEHOLD.c.head_name, _HOUSEHOLD.c.head_phone,
-                       _HOUSEHOLD.c.occupancy).where(_HOUSEHOLD.c.building_id.in_(building_ids)))
+                       _HOUSEHOLD.c.occupancy, _HOUSEHOLD.c.created_at, _HOUSEHOLD.c.updated_at)
+                .where(_HOUSEHOLD.c.building_id.in_(building_ids)))
         }
         inserts, updates = [], []
-        for _, row, known in batch:
+        for number, row, known in batch:
             current = existing.get((known.id, row.unit, row.room))
+            if current is not None and self.now in (current.created_at, current.updated_at):
+                # Written by an earlier batch of this same import: the file names this household twice.
+                self.report.add_error(RowError(number, HEADER_OF["room"], "与文件中前面的一行是同一户"))
+                continue
             if current is None:
                 inserts.append((known.id, row.unit, row.floor, row.room,
                                 household_label(known.name, row.unit, row.room),
@@ -348,7 +353,9 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
     report = ImportReport()
     registry = _Registry(district, report)
     writer = _Writer(registry, report)
-    seen: dict[int, int] = {}
+    # Duplicates within a batch are found here; across batches, by the rows this import already wrote
+    # (``_Writer.write``). Memory stays bounded by the batch, however long the file.
+    seen: dict[tuple, int] = {}
     batch: list[tuple[int, HouseholdRow, _KnownBuilding]] = []
     for source in rows:
         report.rows += 1
@@ -357,8 +364,7 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
             for error in checked:
                 report.add_error(error)
             continue
-        # A 64-bit hash, not the tuple, keeps memory small; a false match is ~1e-8 at 1M rows.
-        key = hash((checked.street, checked.community, checked.building, checked.unit, checked.room))
+        key = (checked.street, checked.community, checked.building, checked.unit, checked.room)
         if key in seen:
             report.add_error(RowError(source.number, HEADER_OF["room"], f"与第 {seen[key]} 行是同一户"))
             continue
@@ -376,12 +382,13 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
         if len(batch) >= batch_size:
             writer.write(batch)
             batch.clear()
+            seen.clear()
             if progress:
                 progress(report.rows)
+    if batch and not report.error_count:
+        writer.write(batch)
     if report.error_count:
         raise ImportRejected(report)
-    if batch:
-        writer.write(batch)
     for campaign in open_campaigns_covering(district):
         refresh_population(campaign)  # the ledgers now count the new households
     if progress:
