@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from models import Pledge, Role, User, Visit
+from models import Pledge, User, Visit
 from server.extensions import db as _db
 from server.services.accounts import issue_invite_code
 from tests.field import upload, visit_payload

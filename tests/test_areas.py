@@ -1,6 +1,5 @@
 """Every household under an area is one indexed query, at any level of the tree."""
 import pytest
-from sqlalchemy import select
 
 from models import AreaLevel, CommunityType, Occupancy
 from server.extensions import db as _db

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from models import AreaLevel, AuditEvent, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, Role, User
+from models import AreaLevel, AuditEvent, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, User
 from server.extensions import db as _db
 from server.services.accounts import set_password
 from server.services.rankings import rankings
@@ -124,7 +124,7 @@ def test_confirming_a_vacancy_takes_the_household_out_of_the_denominator(client,
     _db.session.expire_all()
     assert _db.session.get(LedgerArea, (visited.campaign.id, visited.community_a.id)).in_scope == before - 1
     assert household.occupancy is Occupancy.VACANT
-    from server.services.ledger import rebuild_ledger
+    from server.services.ledger_rebuild import rebuild_ledger
 
     assert rebuild_ledger(visited.campaign).rollups_fixed == []
 

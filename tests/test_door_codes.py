@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Household, Role
 from server.extensions import db as _db

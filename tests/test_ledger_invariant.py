@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import COUNTERS, Area, Building, LedgerArea, LedgerBuilding, Occupancy
 from server.extensions import db as _db
-from server.services.ledger import expected_rollups, rebuild_ledger
+from server.services.ledger_rebuild import expected_rollups, rebuild_ledger
 from tests.field import bearer, upload, visit_payload
 
 API = "/api/mp/v1"
@@ -85,7 +85,7 @@ def test_the_ledger_holds_after_a_random_day_of_visits_pledges_and_replays(clien
 def test_vacant_households_leave_the_denominator(client, app, field):
     field.households_a1[0].occupancy = Occupancy.VACANT
     _db.session.commit()
-    from server.services.ledger import refresh_population
+    from server.services.ledger_rebuild import refresh_population
 
     refresh_population(field.campaign)
     _db.session.commit()

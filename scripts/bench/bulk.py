@@ -67,7 +67,7 @@ def task_import(url: str, folder: str, rows: int) -> dict:
 def task_rebuild(url: str, folder: str, rows: int) -> dict:
     from models import Campaign
     from server.extensions import db
-    from server.services.ledger import rebuild_ledger
+    from server.services.ledger_rebuild import rebuild_ledger
 
     with app_for(url, Path(folder)).app_context():
         campaign = db.session.get(Campaign, 1)

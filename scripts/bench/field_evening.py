@@ -154,7 +154,7 @@ def verify(url: str, folder: Path, campaign_id: int, recorder: Recorder) -> tupl
 
     from models import Campaign, Visit
     from server.extensions import db
-    from server.services.ledger import rebuild_ledger
+    from server.services.ledger_rebuild import rebuild_ledger
 
     with app_for(url, folder).app_context():
         stored = set(db.session.scalars(select(Visit.id)))

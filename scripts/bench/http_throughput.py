@@ -32,7 +32,7 @@ def seed(url: str, workdir: Path, households: int) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from models import Area, AreaLevel, Building, Household, Role, User, user_area
+    from models import Area, Building, Household, Role, User, user_area
     from server.extensions import db
     from server.services.api_tokens import issue_token
     from server.services.demo_city import seed_demo_city

@@ -37,7 +37,7 @@ def seed_visits(campaign, share: float, rng: random.Random) -> int:
     from models import Household, Outcome, Pledge, PledgeChannel, Relation, Role, StoredFile, User, Visit, FileKind
     from server.extensions import db
     from server.services.bulk import bulk_insert
-    from server.services.ledger import rebuild_ledger
+    from server.services.ledger_rebuild import rebuild_ledger
 
     worker = db.session.scalars(select(User).where(User.role == Role.GRID_WORKER)).first()
     signature = StoredFile(id=uuid.uuid4().hex, owner_id=worker.id, kind=FileKind.SIGNATURE, sha256="0" * 64,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import Area, Campaign, CampaignStatus, Material, PledgeText
 from server.extensions import db
 from server.services.areas import subtree_filter
-from server.services.ledger import refresh_population
+from server.services.ledger_rebuild import refresh_population
 
 #: The three kinds of material the 敲门行动 hands out at every door.
 DEFAULT_MATERIALS = (("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册"))

@@ -20,7 +20,7 @@ from server.timefmt import local_today
 from server.services.accounts import issue_invite_code
 from server.services.areas import create_area
 from server.services.bulk import bulk_insert
-from server.services.ledger import refresh_population
+from server.services.ledger_rebuild import refresh_population
 from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
 
 #: The password of every demo head and admin, printed by ``seed-demo`` and the README.

@@ -24,7 +24,7 @@ from server.extensions import db
 from server.services.areas import areas_under, assign_path, new_area
 from server.services.bulk import bulk_insert
 from server.services.campaigns import open_campaigns_covering
-from server.services.ledger import refresh_population
+from server.services.ledger_rebuild import refresh_population
 from server.services.household_files import HEADER_OF, REQUIRED, SourceRow
 
 MAX_LISTED_ERRORS = 200

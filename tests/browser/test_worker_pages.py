@@ -1,5 +1,4 @@
 """A grid worker's day on a 360×740 phone in Chromium: invite code, door code, visit form, and dead spots."""
-import io
 from pathlib import Path
 
 import pytest
