@@ -9,8 +9,9 @@ import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_Q
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from models import Household, household_label, new_door_token
+from models import Building, Household, household_label, new_door_token
 from server.extensions import db
 
 #: What a door token looks like; anything else is refused before the database is asked.
@@ -28,10 +29,15 @@ def door_url(base_url: str, household: Household) -> str:
 
 
 def find_household_by_token(token: str) -> Household | None:
-    """The household whose door carries ``token``, by one indexed lookup; None for unknown or rotated tokens."""
+    """The household whose door carries ``token``, with its building, grid and community, by one indexed lookup.
+
+    None for unknown or rotated tokens.
+    """
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return None
-    return db.session.scalar(select(Household).where(Household.token == token))
+    building = joinedload(Household.building)
+    return db.session.scalar(select(Household).where(Household.token == token)
+                             .options(building.joinedload(Building.grid), building.joinedload(Building.community)))
 
 
 def rotate_door_token(household: Household) -> str:

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
-                    Occupancy, Outcome, Visit)
+                    Occupancy, Outcome, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import areas_under
 from server.services.door_codes import find_household_by_token
@@ -110,7 +110,9 @@ def door_card(household: Household, campaign: Campaign | None, visits: int = 5) 
     last_visits = list(db.session.scalars(
         select(Visit).where(Visit.household_id == household.id,
                             *([Visit.campaign_id == campaign.id] if campaign else []))
-        .order_by(Visit.visited_at.desc()).limit(visits)))
+        .order_by(Visit.visited_at.desc()).limit(visits)
+        .options(joinedload(Visit.worker), selectinload(Visit.materials).joinedload(VisitMaterial.material),
+                 selectinload(Visit.pledges))))
     feedback = list(db.session.scalars(
         select(Feedback).where(Feedback.household_id == household.id, Feedback.status == FeedbackStatus.OPEN)
         .order_by(Feedback.created_at.desc())))
