@@ -6,10 +6,11 @@ import enum
 import secrets
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import Base, UTCDateTime, str_enum, utcnow
 from .building import Building
+from .personal import EncryptedText, phone_index
 
 
 class Occupancy(enum.StrEnum):
@@ -52,13 +53,19 @@ class Household(Base):
         default=Occupancy.UNKNOWN,
     )
     head_name: Mapped[str | None] = mapped_column(String(64))
-    head_phone: Mapped[str | None] = mapped_column(String(32))
+    head_phone: Mapped[str | None] = mapped_column(EncryptedText)  # see models.personal
+    head_phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
     # What the door's QR code carries; rotated when a label is damaged or abused.
     token: Mapped[str] = mapped_column(String(24), unique=True, default=new_door_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     building: Mapped[Building] = relationship()
+
+    @validates("head_phone")
+    def _index_phone(self, key: str, phone: str | None) -> str | None:
+        self.head_phone_index = phone_index(phone)
+        return phone or None
 
     def __repr__(self) -> str:
         return f"<Household {self.id} {self.label}>"

@@ -8,6 +8,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, str_enum, utcnow
+from .personal import EncryptedFloat
 
 
 class Outcome(enum.StrEnum):
@@ -35,8 +36,9 @@ class Visit(Base):
     visited_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the phone's clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # ours
     photo_file_id: Mapped[str | None] = mapped_column(ForeignKey("stored_file.id"))
-    lat: Mapped[float | None] = mapped_column(Float)
-    lng: Mapped[float | None] = mapped_column(Float)
+    # Where the phone was: sensitive, so encrypted at rest (see models.personal).
+    lat: Mapped[float | None] = mapped_column(EncryptedFloat)
+    lng: Mapped[float | None] = mapped_column(EncryptedFloat)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     # SHA-256 of the request as sent: the same id with other content is a conflict.

@@ -73,6 +73,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from server.services.crypto import FieldCipher
+
+    app.extensions["qiaomen.cipher"] = FieldCipher.from_config(app.config)
+
     from server.services.uploads import configure_pillow
 
     configure_pillow()

@@ -75,3 +75,41 @@ def test_households_that_existed_before_door_tokens_get_distinct_tokens(migratio
         tokens = conn.execute(text("SELECT token FROM household")).scalars().all()
     assert len(tokens) == 25 and len(set(tokens)) == 25 and all(len(t) == 16 for t in tokens)
     assert _differences() == []
+
+
+def test_phones_and_visit_gps_stored_before_encryption_are_encrypted_in_place_and_back_again(migration_app):
+    from sqlalchemy import select, text
+
+    from models import Household, Visit
+
+    upgrade(revision="0004_dashboard")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO area (id, level, name, path, created_at) VALUES "
+                          "(1, 'district', '清溪区', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO building (id, community_id, grid_id, name, created_at) "
+                          "VALUES (1, 1, 1, '1栋', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO household (id, building_id, unit, room, label, occupancy, head_phone, token, "
+                          "created_at, updated_at) VALUES (1, 1, '', '101', '1栋101', 'occupied', '13812345678', "
+                          "'abcdefghijklmnop', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO \"user\" (id, username, name, role, active, token_version, failed_logins, created_at) "
+                          "VALUES (1, 'w', '王网格', 'grid_worker', true, 0, 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO campaign (id, area_id, name, start_date, end_date, status, created_at) "
+                          "VALUES (1, 1, '敲门行动', '2026-11-01', '2026-12-31', 'active', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO visit (id, campaign_id, household_id, worker_id, outcome, visited_at, "
+                          "received_at, lat, lng, request_sha256, progress_json) VALUES ('v1', 1, 1, 1, 'not_home', "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 29.5316, 108.7713, 'x', '{}')"))
+    upgrade()
+    assert _differences() == []
+    with db.engine.connect() as conn:
+        raw = conn.execute(text("SELECT h.head_phone, h.head_phone_index, v.lat, v.lng FROM household h, visit v")).one()
+    assert "13812345678" not in raw[0] and len(raw[1]) == 32 and "29.53" not in raw[2] and "108.77" not in raw[3]
+    household = db.session.get(Household, 1)
+    visit = db.session.scalar(select(Visit))
+    assert (household.head_phone, visit.lat, visit.lng) == ("13812345678", 29.5316, 108.7713)
+    assert db.session.scalar(select(Household.id).where(Household.head_phone_index == raw[1])) == 1
+    db.session.rollback()
+
+    downgrade(revision="0004_dashboard")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT head_phone FROM household")).scalar() == "13812345678"
+        assert conn.execute(text("SELECT lat FROM visit")).scalar() == 29.5316

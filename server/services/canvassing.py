@@ -23,6 +23,7 @@ from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCatego
 from server.extensions import db
 from server.services import ledger
 from server.services.pledges import new_pledge
+from server.services.privacy import mask_phones_in
 from server.services.scope import household_in_scope
 
 #: How far ahead of the server a phone's clock may run.
@@ -152,7 +153,7 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
     visit = Visit(id=str(payload["id"]), campaign_id=campaign.id, household_id=household.id, worker_id=user.id,
                   outcome=payload["outcome"], visited_at=payload["visited_at"], received_at=now,
                   photo_file_id=photo.id if photo else None, lat=location.get("lat"), lng=location.get("lng"),
-                  accuracy_m=location.get("accuracy_m"), note=payload.get("note") or None,
+                  accuracy_m=location.get("accuracy_m"), note=mask_phones_in(payload.get("note")) or None,
                   request_sha256=digest, progress_json="")
     by_code = {m.code: m for m in campaign.materials}
     for item in payload.get("materials", []):
@@ -173,7 +174,8 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
         feedback = payload["feedback"]
         feedback_rows.append(Feedback(campaign_id=campaign.id, household_id=household.id, visit_id=visit.id,
                                       channel=FeedbackChannel.WORKER_VISIT,
-                                      category=FeedbackCategory(feedback["category"]), text=feedback["text"]))
+                                      category=FeedbackCategory(feedback["category"]),
+                                      text=mask_phones_in(feedback["text"])))
         db.session.add(feedback_rows[0])
     after = ledger.flags_of(progress)
     snapshot = ledger.snapshot(progress)

@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, CommunityType, Household, Occupancy,
                     Role, User, household_label, new_door_token, utcnow)
+from models.personal import phone_index
 from server.extensions import db
 from server.timefmt import local_today
 from server.services.accounts import issue_invite_code
@@ -43,7 +44,7 @@ _GRID_NUMERALS = "一二三四五六七八九十"
 
 
 _HOUSEHOLD_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
-                      "token")
+                      "head_phone_index", "token")
 
 
 @dataclass
@@ -129,10 +130,11 @@ class _Builder:
                     occupancy = (Occupancy.VACANT if roll < 0.05 else
                                  Occupancy.UNKNOWN if roll < 0.12 else Occupancy.OCCUPIED)
                     named = occupancy is Occupancy.OCCUPIED and rng.random() < 0.8
+                    phone = _phone(rng) if named and rng.random() < 0.75 else None
                     self.pending.append((
                         building.id, unit_name, floor, room, household_label(building.name, unit_name, room),
-                        occupancy, _person_name(rng) if named else None,
-                        _phone(rng) if named and rng.random() < 0.75 else None, new_door_token()))
+                        occupancy, _person_name(rng) if named else None, phone, phone_index(phone),
+                        new_door_token()))
                     made += 1
         return made
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus, Household, User,
                     utcnow)
 from server.extensions import db
+from server.services.privacy import mask_phones_in
 
 
 class FeedbackError(ValueError):
@@ -23,7 +24,7 @@ def leave_feedback(household: Household, campaign: Campaign, category: FeedbackC
         if existing is not None:
             return existing
     feedback = Feedback(campaign_id=campaign.id, household_id=household.id, channel=channel,
-                        category=FeedbackCategory(category), text=text, contact_phone_encrypted=contact_phone_encrypted,
+                        category=FeedbackCategory(category), text=mask_phones_in(text), contact_phone_encrypted=contact_phone_encrypted,
                         form_key=form_key, needs_review=needs_review)
     db.session.add(feedback)
     db.session.flush()
@@ -41,7 +42,7 @@ def reply_to_feedback(feedback: Feedback, user: User, reply: str, now: dt.dateti
         raise FeedbackError("回复不能为空，且不超过 1000 字")
     if feedback.status is FeedbackStatus.CLOSED:
         raise FeedbackError("这条意见已办结")
-    feedback.reply, feedback.replied_by_id = reply, user.id
+    feedback.reply, feedback.replied_by_id = mask_phones_in(reply), user.id
     feedback.replied_at = now or utcnow()
     feedback.status = FeedbackStatus.REPLIED
     db.session.flush()

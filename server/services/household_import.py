@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, select, update
 
 from models import (Area, AreaLevel, Building, CommunityType, Household, Occupancy, household_label,
                     new_door_token, utcnow)
+from models.personal import phone_index
 from server.extensions import db
 from server.services.areas import areas_under, assign_path, new_area
 from server.services.bulk import bulk_insert
@@ -40,7 +41,7 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
 _HOUSEHOLD = Household.__table__
 _INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
-                   "token")
+                   "head_phone_index", "token")
 
 
 @dataclass(frozen=True)
@@ -305,13 +306,14 @@ class _Writer:
                 inserts.append((known.id, row.unit, row.floor, row.room,
                                 household_label(known.name, row.unit, row.room),
                                 row.occupancy or Occupancy.UNKNOWN, row.head_name, row.head_phone,
-                                new_door_token()))
+                                phone_index(row.head_phone), new_door_token()))
             else:
                 changes = _merge(current, row)
                 if changes:
                     base = {"floor": current.floor, "head_name": current.head_name,
                             "head_phone": current.head_phone, "occupancy": current.occupancy}
-                    updates.append({**base, **changes, "_id": current.id, "updated_at": self.now})
+                    updates.append({**base, **changes, "_id": current.id, "updated_at": self.now,
+                                    "head_phone_index": phone_index(changes.get("head_phone", current.head_phone))})
                 else:
                     self.report.unchanged += 1
         if inserts:
@@ -321,7 +323,8 @@ class _Writer:
             db.session.execute(
                 update(_HOUSEHOLD).where(_HOUSEHOLD.c.id == bindparam("_id")).values(
                     floor=bindparam("floor"), head_name=bindparam("head_name"),
-                    head_phone=bindparam("head_phone"), occupancy=bindparam("occupancy"),
+                    head_phone=bindparam("head_phone"), head_phone_index=bindparam("head_phone_index"),
+                    occupancy=bindparam("occupancy"),
                     updated_at=bindparam("updated_at")),
                 updates)
             self.report.updated += len(updates)

@@ -1,6 +1,11 @@
 """Showing personal data only as much as the reader needs."""
 from __future__ import annotations
 
+import re
+
+# A mainland mobile number inside free text, written whole or in groups (138 1234 5678, 138-1234-5678).
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)")
+
 
 def mask_phone(phone: str | None) -> str:
     """``13812345678`` → ``138****5678``; a landline keeps its area code and last four digits."""
@@ -20,3 +25,14 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * (len(name) - 1)
+
+
+def mask_phones_in(text: str | None) -> str | None:
+    """Free text with any mobile number in it masked: ``请回电13812345678`` → ``请回电138****5678``.
+
+    Opinions, notes and replies are free text shown to many; a number a resident wants
+    called back belongs in the phone field, which is encrypted.
+    """
+    if not text:
+        return text
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

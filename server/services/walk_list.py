@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
                     Occupancy, Outcome, Visit, VisitMaterial)
+from models.personal import phone_index
 from server.extensions import db
 from server.services.areas import areas_under
 from server.services.door_codes import find_household_by_token
@@ -145,11 +146,17 @@ def worker_doors(user, campaign: Campaign) -> list[tuple[Household, HouseholdPro
         .order_by(Area.path, *_door_order())).all()
 
 
-def find_doors(user, building: str, room: str, limit: int = 30) -> list[Household]:
-    """Households of the worker's grids by building and room, for doors whose label is missing."""
+def find_doors(user, building: str, room: str, phone: str = "", limit: int = 30) -> list[Household]:
+    """Households of the worker's grids by building and room, or by the head's phone number.
+
+    For doors whose label is missing, or a resident who calls. Phone numbers are
+    stored encrypted: the number is found by its blind index, whole numbers only.
+    """
     grid_ids = [g.id for g in worker_grids(user)]
     query = (select(Household).join(Building, Household.building_id == Building.id)
              .where(Building.grid_id.in_(grid_ids)).options(joinedload(Household.building)))
+    if phone.strip():
+        query = query.where(Household.head_phone_index == phone_index(phone))
     if building.strip():
         query = query.where(Building.name.contains(building.strip()))
     if room.strip():

@@ -106,11 +106,12 @@ def home():
 @bp.get("/search")
 @login_required
 def search():
-    """Doors without a label: find a household by building and room."""
+    """Doors without a label: find a household by building and room, or by the head's phone number."""
     _field_worker_only()
-    building, room = request.args.get("building", ""), request.args.get("room", "")
-    found = find_doors(current_user, building, room) if (building.strip() or room.strip()) else []
-    return render_template("worker/search.html", found=found, building=building, room=room)
+    building, room, phone = (request.args.get(name, "")[:32] for name in ("building", "room", "phone"))
+    asked = any(value.strip() for value in (building, room, phone))
+    found = find_doors(current_user, building, room, phone) if asked else []
+    return render_template("worker/search.html", found=found, building=building, room=room, phone=phone, asked=asked)
 
 
 @bp.get("/households/<int:household_id>")

@@ -12,6 +12,7 @@ from server.services.audit import record
 from server.services.building_chart import STATES, building_chart, household_record
 from server.services.coverage import overview as coverage_overview
 from server.services.occupancy import confirm_vacant
+from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy import mask_phone
 from server.services.scope import area_in_scope, household_in_scope
 from server.services.storage import LocalStorage
@@ -76,11 +77,32 @@ def building(building_id: int):
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
     household = household_or_404(household_id)
-    chosen = selection(household.building.grid)
     record(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     db.session.commit()
+    return _household_page(household, mask_phone(household.head_phone))
+
+
+@bp.post("/households/<int:household_id>/phone")
+def unmask_phone(household_id: int):
+    """The full phone number, once, for a reason the head gives; the page is not cached and the view is logged."""
+    household = household_or_404(household_id)
+    try:
+        phone = reveal_phone(current_user, household, request.form.get("reason", ""), request.remote_addr)
+    except UnmaskRefused:
+        abort(403, description="您的角色不能查看完整电话号码")
+    except ReasonMissing:
+        flash(f"请填写查看完整号码的事由（{REASON_LENGTH[0]}–{REASON_LENGTH[1]} 个字）", "error")
+        return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
+    db.session.commit()
+    response = current_app.make_response(_household_page(household, phone, unmasked=True))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _household_page(household: Household, phone: str, unmasked: bool = False) -> str:
+    chosen = selection(household.building.grid)
     return render_template("dashboard/household.html", chosen=chosen, record=household_record(household, chosen.campaign),
-                           phone=mask_phone(household.head_phone), states=STATES)
+                           phone=phone, unmasked=unmasked, states=STATES)
 
 
 @bp.post("/households/<int:household_id>/vacant")
