@@ -61,11 +61,18 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A phone-sized page in a fresh browser context; it records every URL the page asks for."""
+    """A phone-sized page in a fresh browser context; it records every URL the page asks for.
+
+    Every page a test opens must keep to the Content-Security-Policy: a violation fails the test.
+    """
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url,
                                   user_agent="Mozilla/5.0 (Linux; Android 10) MicroMessenger/8.0")
     page = context.new_page()
     page.requested_urls = []
     page.on("request", lambda request: page.requested_urls.append(request.url))
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"

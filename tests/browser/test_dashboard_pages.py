@@ -46,7 +46,7 @@ def test_a_head_sees_the_overview_the_map_a_building_and_a_household(head_page, 
     page = head_page
     _, contacted, households = head_community(live_server)
     assert page.get_by_test_id("figure-contacted").locator(".qd-figure__value").inner_text() == str(contacted)
-    page.wait_for_function("document.querySelector('#trend canvas') !== null")
+    page.wait_for_function("() => document.querySelector('#trend canvas') !== null")
     shot(page, "overview")
     page.get_by_role("link", name="地图").click()
     page.wait_for_selector("#map[data-ready]")

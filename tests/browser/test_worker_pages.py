@@ -56,9 +56,9 @@ def sign_in(page, code):
     page.get_by_placeholder("例如 ABCDE-FGHJK").fill(code)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/w/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null || "
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null || "
                            "(navigator.serviceWorker.ready.then(() => location.reload()), false)", timeout=15000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def photo_file(tmp_path) -> Path:
@@ -111,7 +111,7 @@ def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(
     fill_contacted(page, photo_file(tmp_path), "张三")
     shot(page, "visit-form")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_function("['这户现在', '未被接收', '待同步'].some(p => "
+    page.wait_for_function("() => ['这户现在', '未被接收', '待同步'].some(p => "
                            "document.getElementById('saved-state').textContent.startsWith(p))", timeout=15000)
     assert page.locator("#saved-state").inner_text() == "这户现在：三有齐全"
     shot(page, "visit-saved")
@@ -170,7 +170,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
 def test_a_door_code_scanned_without_signal_opens_its_visit_form(phone, live_server, worker):
     page = phone
     sign_in(page, worker["code"])
-    page.wait_for_function("window.qiaomenWorker !== undefined")
+    page.wait_for_function("() => window.qiaomenWorker !== undefined")
     page.evaluate("window.qiaomenWorker.refreshApp()")
     household_id, token = worker["doors"][5]
     go_offline(page)
@@ -187,7 +187,7 @@ def test_a_visit_the_server_refuses_stays_in_the_queue_with_its_reason(phone, li
         elsewhere = db.session.scalars(select(Household.id).join(Building).where(
             Building.grid_id != db.session.scalar(select(user_area.c.area_id).where(
                 user_area.c.user_id == worker["id"])))).first()
-    page.wait_for_function("window.qiaomenWorker !== undefined")
+    page.wait_for_function("() => window.qiaomenWorker !== undefined")
     page.evaluate("""async ([household]) => {
         const app = await window.qiaomenWorker.refreshApp();
         await window.qiaomenWorker.store.put("queue", {id: crypto.randomUUID(), label: "别的网格", outcomeLabel: "无人在家",

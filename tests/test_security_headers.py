@@ -1,0 +1,46 @@
+"""Every answer tells the browser not to sniff, not to frame and not to run inline script."""
+import pytest
+
+from server.security_headers import content_security_policy
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/api/mp/v1/ping", "/api/mp/v1/docs", "/no-such-page",
+                                  "/w/login"])
+def test_every_answer_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline'" not in \
+        policy.split("script-src")[1].split(";")[0]
+
+
+def test_the_policy_admits_images_from_the_configured_map_tile_server_only():
+    policy = content_security_policy("https://tiles.example.gov.cn/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: blob: https://tiles.example.gov.cn;" in policy
+    assert "img-src 'self' data: blob:;" in content_security_policy("")
+
+
+def test_no_page_template_holds_inline_script_or_event_handlers():
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "server" / "web" / "templates"
+    for template in templates.rglob("*.html"):
+        html = template.read_text()
+        assert not re.search(r"\son[a-z]+=", html), f"{template.name} has an inline event handler"
+        for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+            assert "src=" in script[0] or 'type="application/json"' in script[0], \
+                f"{template.name} has an inline script"
+
+
+def test_session_cookies_are_secure_httponly_and_samesite_in_production(database, tmp_path, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from server.app import create_app
+
+    monkeypatch.setenv("QIAOMEN_ENV", "production")
+    app = create_app({ "SECRET_KEY": "s" * 48, "SQLALCHEMY_DATABASE_URI": database.url,
+                      "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(), "UPLOAD_DIR": str(tmp_path),
+                      "RATELIMIT_ENABLED": False})
+    cookie = app.test_client().get("/login").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
