@@ -1,8 +1,12 @@
 """The 入户宣传台账 as an Excel file: one row per household, and a summary per community and grid.
 
-Written with openpyxl in write-only mode, households fetched and written a
-thousand at a time, so memory stays flat however large the area. Headers are
-Chinese and frozen; the file opens in Excel, WPS and LibreOffice.
+Written with XlsxWriter in constant-memory mode (each row goes to disk as soon
+as the next one starts), households fetched and written a thousand at a time,
+so memory stays flat however large the area. Headers are Chinese and frozen;
+the file opens in Excel, WPS and LibreOffice.
+
+Every text goes in with ``write_string``: a resident's feedback that starts
+with "=" stays text, never becomes a formula. Empty cells are left out.
 """
 from __future__ import annotations
 
@@ -11,15 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from sqlalchemy import func, select
+from sqlalchemy import Integer, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
+from xlsxwriter import Workbook
 
-from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, Household,
-                    HouseholdProgress, LedgerArea, Material, Outcome, Pledge, User, Visit, VisitMaterial)
+from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, FeedbackCategory, FeedbackStatus,
+                    Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import areas_under, grid_ids_under
 from server.timefmt import local_time
@@ -30,8 +32,11 @@ HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 1
 SUMMARY_COLUMNS = (("社区", 14), ("网格", 12), ("住户", 8), ("应宣传户", 9), ("已走访", 8), ("已入户", 8), ("入户率", 8),
                    ("已签字", 8), ("签字率", 8), ("三有", 8), ("三有率", 8), ("待回访", 8))
 CHUNK = 1000
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8F5E9")
+PHOTO_COLUMN = 13  # 宣传图片: a HYPERLINK formula to the photo, or 无
+HEADER_FORMAT = {"bold": True, "bg_color": "#E8F5E9", "align": "center", "valign": "vcenter"}
+#: Widths above are the stored column widths. XlsxWriter's set_column would add Excel's 5 pixels of padding to them;
+#: given in pixels at the default font's 7 a character, they are stored as they are.
+_PIXELS_PER_CHARACTER = 7
 
 
 @dataclass
@@ -40,17 +45,12 @@ class ExportSummary:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _header(sheet, columns) -> None:
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    cells = []
-    for title, _ in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        cells.append(cell)
-    sheet.append(cells)
+def _header(workbook, sheet, columns) -> None:
+    header = workbook.add_format(HEADER_FORMAT)
+    for index, (title, width) in enumerate(columns):
+        sheet.set_column_pixels(index, index, width * _PIXELS_PER_CHARACTER)
+        sheet.write_string(0, index, title, header)
+    sheet.freeze_panes(1, 0)
 
 
 def _household_rows(area: Area):
@@ -67,100 +67,131 @@ def _household_rows(area: Area):
         .execution_options(yield_per=CHUNK))
 
 
-def _details(campaign: Campaign, ids: list[int]) -> dict:
-    """Everything the rows of these households need, in a handful of queries."""
-    visits = db.session.execute(
-        select(Visit.household_id, Visit.id, Visit.outcome, Visit.visited_at, Visit.photo_file_id, User.name)
-        .join(User, User.id == Visit.worker_id)
-        .where(Visit.campaign_id == campaign.id, Visit.household_id.in_(ids)).order_by(Visit.visited_at)).all()
+def _among(column, ids: list[int]):
+    """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter, not a thousand to render and parse."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+@dataclass
+class _Details:
+    """What the rows of one chunk of households need, by household id."""
+    visits: dict = field(default_factory=lambda: defaultdict(list))
+    materials: dict = field(default_factory=lambda: defaultdict(list))
+    signers: dict = field(default_factory=lambda: defaultdict(list))
+    feedback: dict = field(default_factory=lambda: defaultdict(list))
+    outcome: dict = field(default_factory=dict)
+
+
+def _details(campaign: Campaign, ids: list[int]) -> _Details:
+    """Everything the rows of these households need, in five plain-column queries."""
+    details = _Details()
+    for household_id, outcome, visited_at, photo, worker in db.session.execute(
+            select(Visit.household_id, Visit.outcome, Visit.visited_at, Visit.photo_file_id, User.name)
+            .join(User, User.id == Visit.worker_id)
+            .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids)).order_by(Visit.visited_at)):
+        details.visits[household_id].append((outcome, visited_at, photo, worker))
     materials = db.session.execute(
         select(Visit.household_id, Material.name, Material.sort_order, func.sum(VisitMaterial.quantity))
         .join(Visit, Visit.id == VisitMaterial.visit_id).join(Material, Material.id == VisitMaterial.material_id)
-        .where(Visit.campaign_id == campaign.id, Visit.household_id.in_(ids))
+        .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids))
         .group_by(Visit.household_id, Material.name, Material.sort_order)).all()
-    pledges = db.session.execute(select(Pledge.household_id, Pledge.signer_name).where(
-        Pledge.campaign_id == campaign.id, Pledge.household_id.in_(ids)).order_by(Pledge.seq)).all()
-    feedback = db.session.execute(select(Feedback.household_id, Feedback.category, Feedback.text, Feedback.status,
-                                         Feedback.reply).where(Feedback.campaign_id == campaign.id,
-                                                               Feedback.household_id.in_(ids))
-                                  .order_by(Feedback.created_at)).all()
-    progress = {p.household_id: p for p in db.session.scalars(select(HouseholdProgress).where(
-        HouseholdProgress.campaign_id == campaign.id, HouseholdProgress.household_id.in_(ids)))}
-    grouped = {"visits": defaultdict(list), "materials": defaultdict(list), "pledges": defaultdict(list),
-               "feedback": defaultdict(list)}
-    for row in visits:
-        grouped["visits"][row.household_id].append(row)
-    for household_id, name, order, quantity in sorted(materials, key=lambda m: (m[0], m[2])):
-        grouped["materials"][household_id].append(f"{name}×{quantity}")
-    for household_id, name in pledges:
-        grouped["pledges"][household_id].append(name)
-    for row in feedback:
-        grouped["feedback"][row.household_id].append(row)
-    grouped["progress"] = progress
-    return grouped
+    for household_id, name, _, quantity in sorted(materials, key=lambda m: (m[0], m[2])):
+        details.materials[household_id].append(f"{name}×{quantity}")
+    for household_id, name in db.session.execute(select(Pledge.household_id, Pledge.signer_name).where(
+            Pledge.campaign_id == campaign.id, _among(Pledge.household_id, ids)).order_by(Pledge.seq)):
+        details.signers[household_id].append(name)
+    for household_id, category, text, status, reply in db.session.execute(
+            select(Feedback.household_id, Feedback.category, Feedback.text, Feedback.status, Feedback.reply)
+            .where(Feedback.campaign_id == campaign.id, _among(Feedback.household_id, ids))
+            .order_by(Feedback.created_at)):
+        details.feedback[household_id].append((category, text, status, reply))
+    details.outcome = dict(db.session.execute(
+        select(HouseholdProgress.household_id, HouseholdProgress.last_outcome).where(
+            HouseholdProgress.campaign_id == campaign.id, _among(HouseholdProgress.household_id, ids))).all())
+    return details
 
 
-def _row(sheet, number: int, household, details: dict, base_url: str) -> list:
-    household_id = household[0]
-    visits = details["visits"].get(household_id, [])
-    contacted = next((v for v in visits if v.outcome is Outcome.CONTACTED), None)
-    shown = contacted or (visits[-1] if visits else None)
-    photo = next((v.photo_file_id for v in visits if v.photo_file_id), None)
-    feedback = details["feedback"].get(household_id, [])
-    signers = details["pledges"].get(household_id, [])
-    progress = details["progress"].get(household_id)
-    photo_cell = (f'=HYPERLINK("{base_url}/dashboard/files/{photo}","有")' if photo else "无")
-    return [number, *household[1:4], household[4], household[5] or "", household[6],
-            local_time(shown.visited_at) if shown else "", shown.name if shown else "",
-            progress.last_outcome.label if progress and progress.last_outcome else "未走访",
-            "、".join(details["materials"].get(household_id, [])), "是" if signers else "否", "、".join(signers),
-            photo_cell,
-            "；".join(f"[{f.category.label}] {f.text}" for f in feedback),
-            "；".join(f"已回复：{f.reply}" if f.reply else f.status.label for f in feedback)]
+_OUTCOME = {outcome: outcome.label for outcome in Outcome}
+_CATEGORY = {category: category.label for category in FeedbackCategory}
+_STATUS = {status: status.label for status in FeedbackStatus}
 
 
-def _summary(sheet, campaign: Campaign, area: Area) -> None:
-    _header(sheet, SUMMARY_COLUMNS)
+def _rows(households: list, details: _Details, first: int, files_url: str):
+    """The cells of these households' rows, in order; an empty cell is None, so that nothing is written for it."""
+    visits_of, materials_of, signers_of = details.visits.get, details.materials.get, details.signers.get
+    feedback_of, outcome_of = details.feedback.get, details.outcome.get
+    for number, (household_id, street, community, grid, building, unit, room) in enumerate(households, first):
+        outcome = outcome_of(household_id)
+        visits = visits_of(household_id)
+        if visits:
+            shown = next((v for v in visits if v[0] is Outcome.CONTACTED), visits[-1])
+            when, worker = local_time(shown[1]), shown[3]
+            photo = next((v[2] for v in visits if v[2]), None)
+        else:
+            when = worker = photo = None
+        materials, signers, feedback = materials_of(household_id), signers_of(household_id), feedback_of(household_id)
+        yield (number, street, community, grid, building, unit or None, room, when, worker,
+               _OUTCOME[outcome] if outcome else "未走访",
+               "、".join(materials) if materials else None,
+               "是" if signers else "否", "、".join(signers) if signers else None,
+               f'=HYPERLINK("{files_url}{photo}","有")' if photo else "无",
+               "；".join(f"[{_CATEGORY[f[0]]}] {f[1]}" for f in feedback) if feedback else None,
+               "；".join(f"已回复：{f[3]}" if f[3] else _STATUS[f[2]] for f in feedback) if feedback else None)
+
+
+def _summary(workbook, sheet, campaign: Campaign, area: Area) -> None:
+    _header(workbook, sheet, SUMMARY_COLUMNS)
+    percent = workbook.add_format({"num_format": "0.0%"})
     levels = [AreaLevel.COMMUNITY, AreaLevel.GRID] if area.level.value in ("district", "street", "community") else \
         [AreaLevel.GRID]
     nodes = [a for a in db.session.scalars(areas_under(area)) if a.level in levels]
     counters = {r.area_id: r for r in db.session.scalars(select(LedgerArea).where(
         LedgerArea.campaign_id == campaign.id, LedgerArea.area_id.in_([a.id for a in nodes] + [area.id])))}
     names = {a.id: a.name for a in db.session.scalars(areas_under(area))}
-
-    def rate(n: int, whole: int):
-        cell = WriteOnlyCell(sheet, value=round(n / whole, 4) if whole else None)
-        cell.number_format = "0.0%"
-        return cell
-
-    def line(first: str, second: str, counter) -> list:
+    lines = [(node.name, "（社区合计）", node.id) if node.level is AreaLevel.COMMUNITY else
+             (names.get(node.parent_id, ""), node.name, node.id) for node in nodes]
+    lines.append((f"{area.name} 合计", "", area.id))
+    for row, (first, second, area_id) in enumerate(lines, start=1):
+        counter = counters.get(area_id)
         c = {name: getattr(counter, name) if counter else 0 for name in COUNTERS}
-        return [first, second, c["households"], c["in_scope"], c["visited"], c["contacted"],
-                rate(c["contacted"], c["in_scope"]), c["pledged"], rate(c["pledged"], c["in_scope"]), c["documented"],
-                rate(c["documented"], c["in_scope"]), c["revisit_due"]]
-
-    for node in nodes:
-        if node.level is AreaLevel.COMMUNITY:
-            sheet.append(line(node.name, "（社区合计）", counters.get(node.id)))
-        else:
-            sheet.append(line(names.get(node.parent_id, ""), node.name, counters.get(node.id)))
-    sheet.append(line(f"{area.name} 合计", "", counters.get(area.id)))
+        sheet.write_string(row, 0, first)
+        sheet.write_string(row, 1, second)
+        for col, name in ((2, "households"), (3, "in_scope"), (4, "visited"), (5, "contacted"), (7, "pledged"),
+                          (9, "documented"), (11, "revisit_due")):
+            sheet.write_number(row, col, c[name])
+        for col, name in ((6, "contacted"), (8, "pledged"), (10, "documented")):
+            if c["in_scope"]:
+                sheet.write_number(row, col, round(c[name] / c["in_scope"], 4), percent)
+            else:
+                sheet.write_blank(row, col, None, percent)
 
 
 def export_ledger(campaign: Campaign, area: Area, output: BinaryIO | str, base_url: str,
                   progress: Callable[[int], None] | None = None) -> ExportSummary:
     """Write the 台账 of ``area`` in ``campaign`` as XLSX to ``output``; returns how many household rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("入户宣传台账")
-    _header(sheet, HOUSEHOLD_COLUMNS)
+    workbook = Workbook(output, {"constant_memory": True})
+    sheet = workbook.add_worksheet("入户宣传台账")
+    _header(workbook, sheet, HOUSEHOLD_COLUMNS)
     summary = ExportSummary()
     chunk: list = []
+    number, string, formula, files_url = sheet.write_number, sheet.write_string, sheet.write_formula, \
+        f"{base_url}/dashboard/files/"
 
     def write(rows) -> None:
         details = _details(campaign, [r[0] for r in rows])
-        for row in rows:
-            summary.rows += 1
-            sheet.append(_row(sheet, summary.rows, row, details, base_url))
+        for row, cells in enumerate(_rows(rows, details, summary.rows + 1, files_url), start=summary.rows + 1):
+            number(row, 0, cells[0])
+            for col in range(1, 16):
+                value = cells[col]
+                if value is None:
+                    continue
+                if col == PHOTO_COLUMN and value != "无":
+                    formula(row, col, value, None, "有")  # with its result, for viewers that don't calculate
+                else:
+                    string(row, col, value)
+        summary.rows += len(rows)
         if progress:
             progress(summary.rows)
 
@@ -171,8 +202,8 @@ def export_ledger(campaign: Campaign, area: Area, output: BinaryIO | str, base_u
             chunk = []
     if chunk:
         write(chunk)
-    _summary(workbook.create_sheet("汇总"), campaign, area)
+    _summary(workbook, workbook.add_worksheet("汇总"), campaign, area)
     own = db.session.get(LedgerArea, (campaign.id, area.id))
     summary.totals = {name: getattr(own, name) if own else 0 for name in COUNTERS}
-    workbook.save(output)
+    workbook.close()
     return summary
