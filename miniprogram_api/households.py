@@ -1,12 +1,14 @@
 """The walk list and the door card a worker sees after scanning."""
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, pre_dump, validate
 
 from models import Area, AreaLevel, Campaign, Household
 from server.extensions import db
 from server.services import ledger
+from server.services.audit import record_read
 from server.services.campaigns import campaigns_covering
 from server.services.privacy import mask_phone
 from server.services.scope import area_in_scope, household_in_scope
@@ -149,6 +151,7 @@ def by_qr(query, scanned):
         abort(404, message="该二维码已失效，或这户不在您的网格内")
     campaign = _campaign_for(household.building.grid, query["campaign_id"], active_only=query["campaign_id"] is None)
     card = door_card(household, campaign)
+    record_read(current_user(), "view_household", "household", household.id, {"via": "scan"}, request.remote_addr)
     return {"household": card.household, "campaign_id": campaign.id if campaign else None,
             "progress": ledger.snapshot(card.progress),
             "last_visits": card.last_visits, "open_feedback": card.open_feedback}

@@ -79,13 +79,20 @@ def app(database, tmp_path):
 
 
 def _truncate_all() -> None:
+    """Empty every table between tests; the audit log's append-only triggers are lifted for that moment only."""
+    from models.audit import APPEND_ONLY_TRIGGERS, DROP_APPEND_ONLY_TRIGGERS
+
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:
+        for statement in DROP_APPEND_ONLY_TRIGGERS[conn.dialect.name]:
+            conn.execute(text(statement))
         if conn.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables))))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+        for statement in APPEND_ONLY_TRIGGERS[conn.dialect.name]:
+            conn.execute(text(statement))
 
 
 @pytest.fixture

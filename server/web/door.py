@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from models import FeedbackCategory, Relation
 from server.extensions import db, limiter
+from server.services.audit import record_read
 from server.services.door_codes import find_household_by_token, mask_label
 from server.services.feedback import door_feedback
 from server.services.pledges import check_pledge, find_pledge
@@ -132,6 +133,8 @@ def verify_pledge(code: str):
     if pledge is None:
         abort(404, description="没有这个核验码，请检查后重试")
     check = check_pledge(pledge, LocalStorage(current_app.config["UPLOAD_DIR"]))
+    record_read(current_user if current_user.is_authenticated else None, "view_pledge", "pledge",
+                detail={"pledge_id": pledge.id, "household_id": pledge.household_id}, ip=request.remote_addr)
     household = pledge.household
     details = {
         "code": f"{pledge.code[:4]}-{pledge.code[4:]}", "community": household.building.community.name,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from server.extensions import db
 from server.services.areas import areas_under, count_households_under, summarize_area
+from server.services.audit import record_read
 from server.services.campaigns import campaigns_covering
 from server.services.cjk_font import CJKFontMissing, cjk_font
 from server.services.door_codes import door_url, qr_png, qr_svg, rotate_door_token
@@ -57,6 +58,7 @@ def home():
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
     household = _household(household_id)
+    record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
                            wechat=bool(current_app.config["WECHAT_APPID"]))

@@ -6,8 +6,7 @@ import tempfile
 from flask import current_app, request, send_file
 from flask_login import current_user
 
-from server.extensions import db
-from server.services.audit import record
+from server.services.audit import record_read
 from server.services.ledger_export import export_ledger
 
 from . import bp, selection
@@ -18,9 +17,8 @@ def export():
     chosen = selection()
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     summary = export_ledger(chosen.campaign, chosen.area, spool, current_app.config["PUBLIC_BASE_URL"])
-    record(current_user, "export_ledger", "area", chosen.area.id,
-           {"campaign_id": chosen.campaign.id, "rows": summary.rows}, ip=request.remote_addr)
-    db.session.commit()
+    record_read(current_user, "export_ledger", "area", chosen.area.id,
+                {"campaign_id": chosen.campaign.id, "rows": summary.rows}, ip=request.remote_addr)
     spool.seek(0)
     return send_file(spool, as_attachment=True, download_name=f"{chosen.area.name}-入户宣传台账.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import Building, Household, LedgerBuilding, Pledge, StoredFile, Visit
 from server.extensions import db
 from server.services.areas import buildings_under
-from server.services.audit import record
+from server.services.audit import record_read
 from server.services.building_chart import STATES, building_chart, household_record
 from server.services.coverage import overview as coverage_overview
 from server.services.occupancy import confirm_vacant
@@ -77,8 +77,7 @@ def building(building_id: int):
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
     household = household_or_404(household_id)
-    record(current_user, "view_household", "household", household.id, ip=request.remote_addr)
-    db.session.commit()
+    record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return _household_page(household, mask_phone(household.head_phone))
 
 
