@@ -78,6 +78,7 @@ class PledgeOut(Schema):
     pledge_text_id = fields.Integer()
     signed_at = fields.AwareDateTime()
     content_sha256 = fields.String(metadata={"description": "SHA-256 over the pledge's canonical content"})
+    code = fields.String(metadata={"description": "the receipt's verification code, for /pledges/<code>"})
 
 
 class VisitFeedbackOut(Schema):

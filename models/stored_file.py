@@ -29,3 +29,6 @@ class StoredFile(Base):
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the retention period deleted the bytes. The row stays as a tombstone: its SHA-256 is part of
+    # the pledge chain's hashes, and it says nothing about anyone.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

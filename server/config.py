@@ -72,6 +72,7 @@ def load_config(environ: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
         "INVITE_TTL_HOURS": _int(env, "INVITE_TTL_HOURS", 72),
+        "RETENTION_DAYS": _int(env, "RETENTION_DAYS", 180),
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

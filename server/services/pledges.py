@@ -132,18 +132,25 @@ class PledgeCheck:
 
     pledge: Pledge
     content_intact: bool    # the stored record still matches its hash
-    signature_intact: bool  # the stored signature file still has the hash it was signed with
+    signature_intact: bool | None  # the stored signature file still has the hash it was signed with;
+    #                                None once the retention period deleted it (its hash stays in the chain)
     linked: bool            # its link to the pledge before it holds, and the one after links to it
 
     @property
     def valid(self) -> bool:
-        return self.content_intact and self.signature_intact and self.linked
+        return self.content_intact and self.signature_intact is not False and self.linked
+
+    @property
+    def signature_purged(self) -> bool:
+        return self.signature_intact is None
 
 
-def _signature_intact(pledge: Pledge, storage) -> bool:
+def _signature_intact(pledge: Pledge, storage) -> bool | None:
     from server.services.uploads import file_extension
 
     signature = db.session.get(StoredFile, pledge.signature_file_id)
+    if signature is not None and signature.purged_at is not None:
+        return None
     if signature is None or storage is None:
         return signature is not None
     try:

@@ -102,6 +102,7 @@ def store_upload(owner: User | None, kind: FileKind, data: bytes, storage: Local
         StoredFile.owner_id == owner_id if owner_id else StoredFile.owner_id.is_(None),
         StoredFile.kind == kind, StoredFile.sha256 == sha256))
     if existing is not None:
+        existing.purged_at = None  # the same bytes again, after a purge: they are stored anew above
         return existing
     stored = StoredFile(id=uuid.uuid4().hex, owner_id=owner_id, kind=kind, sha256=sha256,
                         content_type=encoded.content_type, width=encoded.width, height=encoded.height,

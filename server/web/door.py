@@ -143,6 +143,7 @@ def verify_pledge(code: str):
         "pledge_text_version": pledge.text.version, "pledge_text_title": pledge.text.title,
         "channel": pledge.channel.value, "seq": pledge.seq, "content_sha256": pledge.content_sha256,
         "valid": check.valid, "content_intact": check.content_intact, "signature_intact": check.signature_intact,
+        "signature_purged": check.signature_purged,
         "linked": check.linked,
     }
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":

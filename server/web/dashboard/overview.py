@@ -123,6 +123,8 @@ def file(file_id: str):
         set(db.session.scalars(select(Pledge.household_id).where(Pledge.signature_file_id == file_id)))
     if not any(household_in_scope(current_user, db.session.get(Household, h)) for h in households):
         abort(404)
+    if stored.purged_at is not None:
+        abort(410, description="该照片或签名已按保留期限删除")
     data = LocalStorage(current_app.config["UPLOAD_DIR"]).read(stored.sha256, file_extension(stored))
     return current_app.response_class(data, mimetype=stored.content_type,
                                       headers={"Cache-Control": "private, max-age=3600"})
