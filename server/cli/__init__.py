@@ -8,9 +8,11 @@ def commands() -> list:
     from .households import import_households_command
     from .labels import qr_labels_command
     from .ledger import rebuild_ledger_command
+    from .maintenance import backup_command, sweep_files_command
     from .pledges import verify_pledges_command
     from .retention import purge_command
     from .users import create_user_command
 
     return [seed_demo_command, import_households_command, create_user_command, qr_labels_command,
-            rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command]
+            rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
+            backup_command, sweep_files_command]

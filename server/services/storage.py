@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -36,3 +37,7 @@ class LocalStorage:
 
     def delete(self, sha256: str, extension: str) -> None:
         self._path(sha256, extension).unlink(missing_ok=True)
+
+    def files(self) -> Iterator[Path]:
+        """Every file stored, including leftovers of interrupted writes (``.part``)."""
+        return (path for path in (self.root / "files").glob("*/*/*") if path.is_file())

@@ -1,0 +1,45 @@
+"""``backup`` and ``sweep-files``: an online copy of a SQLite database, and sweeping unused uploads."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from models import utcnow
+from server.services.backup import BackupNotSupported, backup_sqlite
+from server.services.file_sweep import sweep_files
+from server.services.storage import LocalStorage
+
+
+@click.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the copy (default: instance/backups/qiaomen-<time>.db).")
+@with_appcontext
+def backup_command(output: Path | None) -> None:
+    """Copy the SQLite database while the app keeps running; on PostgreSQL, use pg_dump."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    output = output or Path(current_app.config["INSTANCE_DIR"]) / "backups" / f"qiaomen-{stamp}.db"
+    try:
+        size = backup_sqlite(url, output)
+    except BackupNotSupported:
+        database = make_url(url).render_as_string(hide_password=True)
+        raise click.ClickException(
+            "PostgreSQL 请用它自带的在线备份：\n"
+            f"  pg_dump --format=custom --file qiaomen-{stamp}.dump '{database}'\n"
+            "恢复：pg_restore --clean --if-exists --dbname <数据库> qiaomen-<时间>.dump") from None
+    click.echo(f"已备份到 {output}（{size / 1024 / 1024:.1f} MB），可直接用 DATABASE_URL=sqlite:///{output} 打开")
+
+
+@click.command("sweep-files")
+@click.option("--grace-days", type=click.IntRange(min=1), default=7, show_default=True,
+              help="Keep unused uploads this long: an offline phone may still send the visit that uses them.")
+@with_appcontext
+def sweep_files_command(grace_days: int) -> None:
+    """Delete uploads no visit or pledge uses (after the grace period) and files on disk with no record."""
+    report = sweep_files(LocalStorage(current_app.config["UPLOAD_DIR"]), utcnow(), dt.timedelta(days=grace_days))
+    click.echo(f"删除未被使用的上传记录 {report.rows_deleted} 条，磁盘上的孤立文件 {report.files_deleted} 个")

@@ -1,0 +1,54 @@
+"""Sweeping stored files nobody uses: uploads never attached to a visit or pledge, and bytes with no row.
+
+A phone uploads a photo, then posts the visit; if the visit never arrives (the
+worker gave up, the phone was lost) the upload is an orphan. It is kept for a grace
+period, since an offline phone may still send the visit, then swept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, select
+
+from models import Pledge, StoredFile, Visit
+from server.extensions import db
+
+BATCH = 1000
+
+
+@dataclass
+class SweepReport:
+    rows_deleted: int = 0    # upload rows no visit or pledge refers to, past the grace period
+    files_deleted: int = 0   # files on disk with no row, and leftovers of interrupted writes
+
+
+def _unreferenced(cutoff: dt.datetime):
+    return select(StoredFile).where(
+        StoredFile.created_at < cutoff,
+        ~exists().where(Visit.photo_file_id == StoredFile.id),
+        ~exists().where(Pledge.signature_file_id == StoredFile.id),
+    ).order_by(StoredFile.id).limit(BATCH)
+
+
+def sweep_files(storage, now: dt.datetime, grace: dt.timedelta = dt.timedelta(days=7)) -> SweepReport:
+    """Delete unreferenced upload rows older than ``grace``, then every file on disk no row keeps. Commits."""
+    report = SweepReport()
+    cutoff = now - grace
+    while batch := list(db.session.scalars(_unreferenced(cutoff))):
+        db.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in batch])))
+        report.rows_deleted += len(batch)
+        db.session.commit()
+    old_files = (path for path in storage.files()
+                 if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) < cutoff)
+    while batch := list(itertools.islice(old_files, BATCH)):
+        names = {path: path.name.split(".")[0] for path in batch}
+        kept = set(db.session.scalars(select(StoredFile.sha256).where(
+            StoredFile.sha256.in_(set(names.values())), StoredFile.purged_at.is_(None))))
+        for path, sha256 in names.items():
+            if sha256 not in kept or path.name.endswith(".part"):
+                path.unlink(missing_ok=True)
+                report.files_deleted += 1
+        db.session.rollback()
+    return report
