@@ -37,6 +37,7 @@ def test_unused_uploads_and_stray_files_are_swept_after_the_grace_period(client,
     early = runner.invoke(args=["sweep-files"])
     assert early.exit_code == 0 and "删除未被使用的上传记录 0 条" in early.output, "the uploads are not yet a week old"
     assert not stray_old.exists() and stray_new.exists(), "an old stray goes, a write in progress stays"
+    assert unused in {f.id for f in _db.session.scalars(select(StoredFile))}
 
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=8)
     monkeypatch.setattr("server.cli.maintenance.utcnow", lambda: later)

@@ -44,3 +44,15 @@ def test_session_cookies_are_secure_httponly_and_samesite_in_production(database
                       "RATELIMIT_ENABLED": False})
     cookie = app.test_client().get("/login").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_opening_one_door_code_over_and_over_is_throttled_with_a_chinese_429(client, field):
+    token = field.households_a1[0].token
+    answers = [client.get(f"/q/{token}").status_code for _ in range(31)]
+    assert answers[:30] == [200] * 30 and answers[30] == 429
+    assert "操作太频繁，请稍后再试" in client.get(f"/q/{token}").get_data(as_text=True)
+
+
+def test_guessing_pledge_codes_is_throttled_per_address(client, field):
+    answers = [client.get(f"/pledges/ABCD{n:04d}").status_code for n in range(61)]
+    assert set(answers[:60]) == {404} and answers[60] == 429

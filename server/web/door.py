@@ -51,6 +51,8 @@ def _resident_page(household, status: int = 200, errors: dict | None = None, ent
 
 
 @bp.get("/q/<token>")
+@limiter.limit("30/minute", key_func=_token_key)
+@limiter.limit("300/minute")  # per address: many residents may share one behind a carrier's NAT
 def open_door(token: str):
     household = find_household_by_token(token)
     if household is None:
@@ -127,6 +129,7 @@ def leave_feedback(token: str):
 
 
 @bp.get("/pledges/<code>")
+@limiter.limit("60/minute")  # receipt codes are short: guessing them is throttled per address
 def verify_pledge(code: str):
     """The verification page of a pledge receipt (JSON with ``Accept: application/json`` or ``?format=json``)."""
     pledge = find_pledge(code)
