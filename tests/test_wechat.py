@@ -139,3 +139,19 @@ def test_the_standin_follows_getuserphonenumber_and_msg_sec_check(client_):
     assert client_.msg_sec_check("楼道很干净，谢谢社区", "o123")["suggest"] == "pass"
     assert client_.msg_sec_check("这里有违禁内容", "o123")["suggest"] == "risky"
     assert client_.msg_sec_check("这段话待审", "o123")["suggest"] == "review"
+
+
+def test_the_app_secret_and_codes_never_reach_the_log_when_wechat_is_unreachable(app, caplog):
+    app.config.update(WECHAT_APPID="wx1", WECHAT_SECRET="app-secret-do-not-log", WECHAT_API_BASE="http://127.0.0.1:9",
+                      WECHAT_TIMEOUT=1)
+    with caplog.at_level("INFO"), pytest.raises(WeChatUnavailable):
+        WeChatClient.from_config(app.config).code_to_session("js-code-do-not-log")
+    assert "unreachable" in caplog.text
+    assert "app-secret-do-not-log" not in caplog.text and "js-code-do-not-log" not in caplog.text
+
+
+def test_a_bearer_token_never_reaches_the_log_even_when_it_is_refused(client, app, caplog):
+    token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.secret-token-part"
+    with caplog.at_level("DEBUG"):
+        assert client.get("/api/mp/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert "secret-token-part" not in caplog.text

@@ -83,7 +83,8 @@ class WeChatClient:
             log.warning("WeChat %s timed out after %ss", path, self.timeout)
             raise WeChatUnavailable(f"{path} timed out") from exc
         except requests.RequestException as exc:
-            log.warning("WeChat %s unreachable: %s", path, exc)
+            # Only the kind of failure: the exception's text holds the URL, whose query carries secrets and tokens.
+            log.warning("WeChat %s unreachable: %s", path, type(exc).__name__)
             raise WeChatUnavailable(f"{path} unreachable") from exc
         content_type = response.headers.get("Content-Type", "")
         if image and response.status_code == 200 and content_type.startswith("image/"):
