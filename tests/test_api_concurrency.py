@@ -60,3 +60,16 @@ def test_workers_at_the_same_door_at_once_all_succeed_and_the_household_counts_o
     assert (building.visited, building.contacted, building.revisit_due) == (1, 1, 0)
     grid = _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id))
     assert (grid.visited, grid.contacted) == (1, 1)
+
+
+def test_twenty_writers_at_once_meet_no_lock_error_and_every_visit_is_stored_once(app, field, live):
+    headers = bearer(app, field.users["worker_a1"])
+    bodies = [(visit_payload(field.campaign, field.households_a1[n % 10], materials=[{"code": "notice", "quantity": 1}]),
+               headers) for n in range(40)]
+    responses = post_all(f"{live}{API}/visits", bodies, workers=20)
+    assert [r.status_code for r in responses] == [201] * 40, [r.text for r in responses if r.status_code != 201][:3]
+    assert not any("locked" in r.text for r in responses)
+    _db.session.rollback()  # end the test's read snapshot: see what the server committed
+    stored = set(_db.session.scalars(select(Visit.id)))
+    assert stored == {body["id"] for body, _ in bodies}
+    assert _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id)).visited == 10
