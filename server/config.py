@@ -87,7 +87,7 @@ def load_config(environ: dict | None = None) -> dict:
         "MAP_TILE_ATTRIBUTION": env.get("MAP_TILE_ATTRIBUTION", ""),
         "API_TOKEN_TTL_HOURS": _int(env, "API_TOKEN_TTL_HOURS", 24 * 7),
         "MAX_FILE_MB": _int(env, "MAX_FILE_MB", 10),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "qiaomen"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -56,3 +56,12 @@ def test_opening_one_door_code_over_and_over_is_throttled_with_a_chinese_429(cli
 def test_guessing_pledge_codes_is_throttled_per_address(client, field):
     answers = [client.get(f"/pledges/ABCD{n:04d}").status_code for n in range(61)]
     assert set(answers[:60]) == {404} and answers[60] == 429
+
+
+def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise():
+    from server.config import load_config
+
+    assert load_config({"REDIS_URL": "redis://127.0.0.1:6379/3"})["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert load_config({})["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert load_config({"REDIS_URL": "redis://a/1", "RATELIMIT_STORAGE_URI": "redis://b/2"})[
+        "RATELIMIT_STORAGE_URI"] == "redis://b/2"
