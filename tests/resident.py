@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import io
 
 from PIL import Image, ImageDraw
@@ -22,8 +23,6 @@ def drawn_signature(width=600, height=200, blank=False) -> str:
 def door_form(client, token) -> dict:
     """What the door page's pledge form carries besides what the resident types."""
     html = client.get(f"/q/{token}").get_data(as_text=True)
-    import re
-
     key = re.search(r'name="form_key" value="([0-9a-f]+)"', html).group(1)
     return {"csrf_token": csrf_token_of(html), "form_key": key}
 
@@ -32,3 +31,15 @@ def sign(client, token, **fields):
     form = {**door_form(client, token), "signer_name": "张三", "relation": "householder", "consent": "1",
             "signature": drawn_signature(), **fields}
     return client.post(f"/q/{token}/pledge", data=form)
+
+
+def feedback_form(client, token) -> dict:
+    html = client.get(f"/q/{token}").get_data(as_text=True)
+    keys = re.findall(r'name="form_key" value="([0-9a-f]+)"', html)
+    return {"csrf_token": csrf_token_of(html), "form_key": keys[-1]}
+
+
+def leave(client, token, **fields):
+    data = {**feedback_form(client, token), "category": "drop_off", "text": "希望增加一个厨余垃圾投放点",
+            "phone": "", **fields}
+    return client.post(f"/q/{token}/feedback", data=data)

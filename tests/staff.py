@@ -1,4 +1,4 @@
-"""Signing staff in through the real login form."""
+"""Signing staff in through the real login forms: heads and admins by password, workers by invite code."""
 from tests.conftest import csrf_token_of
 
 PASSWORD = "correct-horse-9"
@@ -7,3 +7,8 @@ PASSWORD = "correct-horse-9"
 def sign_in(client, username, password=PASSWORD):
     token = csrf_token_of(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def invite_sign_in(client, code):
+    token = csrf_token_of(client.get("/w/login").get_data(as_text=True))
+    return client.post("/w/login", data={"invite_code": code, "csrf_token": token})

@@ -11,8 +11,7 @@ from models.personal import NOT_PERSONAL, PERSONAL
 from server.extensions import db as _db
 from server.services.accounts import issue_invite_code
 from tests.field import bearer, visit_payload
-from tests.staff import sign_in
-from tests.test_worker_web import invite_sign_in
+from tests.staff import invite_sign_in, sign_in
 
 API = "/api/mp/v1"
 LOOKS_PERSONAL = re.compile(r"name|phone|mobile|openid|unionid|lat$|lng$|accuracy|signature|photo|signer|contact_|"

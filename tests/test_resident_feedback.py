@@ -1,5 +1,4 @@
 """Residents tell the community what they think from the door, and read the reply there."""
-import re
 
 import pytest
 from sqlalchemy import func, select, text
@@ -9,22 +8,10 @@ from server.extensions import db as _db
 from server.services.crypto import FieldCipher
 from server.services.feedback import FeedbackError, close_feedback, reply_to_feedback
 from server.services.privacy import mask_phone
-from tests.conftest import csrf_token_of
 from tests.field import bearer, visit_payload
+from tests.resident import feedback_form, leave
 
 API = "/api/mp/v1"
-
-
-def feedback_form(client, token) -> dict:
-    html = client.get(f"/q/{token}").get_data(as_text=True)
-    keys = re.findall(r'name="form_key" value="([0-9a-f]+)"', html)
-    return {"csrf_token": csrf_token_of(html), "form_key": keys[-1]}
-
-
-def leave(client, token, **fields):
-    data = {**feedback_form(client, token), "category": "drop_off", "text": "希望增加一个厨余垃圾投放点",
-            "phone": "", **fields}
-    return client.post(f"/q/{token}/feedback", data=data)
 
 
 def test_a_resident_leaves_feedback_with_a_phone_that_is_stored_encrypted(client, app, field):

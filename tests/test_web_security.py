@@ -1,4 +1,4 @@
-"""Every answer tells the browser not to sniff, not to frame and not to run inline script."""
+"""The web answers safely: security headers, secure cookies, throttled door codes and rate limits shared via Redis."""
 import pytest
 
 from server.security_headers import content_security_policy

@@ -6,13 +6,7 @@ from sqlalchemy import select
 from models import InviteCode
 from server.extensions import db as _db
 from server.services.accounts import deactivate_user, issue_invite_code
-from tests.conftest import csrf_token_of
-from tests.staff import sign_in
-
-
-def invite_sign_in(client, code):
-    token = csrf_token_of(client.get("/w/login").get_data(as_text=True))
-    return client.post("/w/login", data={"invite_code": code, "csrf_token": token})
+from tests.staff import invite_sign_in, sign_in
 
 
 def test_a_worker_signs_in_with_an_invite_code_and_it_works_once(client, app, field):
