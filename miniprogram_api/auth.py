@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from server.extensions import db, limiter
 from server.services.wechat import WeChatError, WeChatUnavailable
 from server.services.wechat_login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, log_in
 
+from .blueprint import ApiBlueprint
 from .schemas import AreaOut
 from .security import BEARER, current_openid, current_user, requires, requires_bind_token, token_for
 
-bp = Blueprint("mp_auth", __name__, url_prefix="/api/mp/v1", description="登录、绑定邀请码、当前用户")
+bp = ApiBlueprint("mp_auth", __name__, url_prefix="/api/mp/v1", description="登录、绑定邀请码、当前用户")
 
 #: WeChat's jscode2session errors, as a person should hear them.
 LOGIN_ERRORS = {

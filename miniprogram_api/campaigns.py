@@ -1,14 +1,14 @@
 """The campaigns a worker canvasses for: materials and the pledge text to be signed."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from server.services.campaigns import campaigns_covering
 
+from .blueprint import ApiBlueprint
 from .security import BEARER, current_user, requires
 
-bp = Blueprint("mp_campaigns", __name__, url_prefix="/api/mp/v1", description="敲门行动")
+bp = ApiBlueprint("mp_campaigns", __name__, url_prefix="/api/mp/v1", description="敲门行动")
 
 
 class CampaignQuery(Schema):

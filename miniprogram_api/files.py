@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
@@ -11,17 +11,16 @@ from server.extensions import db, limiter
 from server.services.storage import LocalStorage
 from server.services.uploads import UploadRejected, UploadTooLarge, store_upload
 
+
+from .blueprint import ApiBlueprint
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = Blueprint("mp_files", __name__, url_prefix="/api/mp/v1", description="上传照片与签名")
+bp = ApiBlueprint("mp_files", __name__, url_prefix="/api/mp/v1", description="上传照片与签名")
 
 
 class FileIn(Schema):
-    file = Upload(required=True)
-
-
-class KindIn(Schema):
     kind = fields.Enum(FileKind, by_value=True, required=True, metadata={"description": "photo | signature"})
+    file = Upload(required=True)
 
 
 class FileOut(Schema):
@@ -39,16 +38,15 @@ def _user_key() -> str:
 @bp.post("/files")
 @bp.doc(security=BEARER)
 @requires(VISITORS)
-@bp.arguments(KindIn, location="form")
-@bp.arguments(FileIn, location="files")
+@bp.arguments(FileIn, location="form_and_files")
 @bp.response(201, FileOut)
 @limiter.limit("60/minute", key_func=_user_key)
-def upload(form, files):
+def upload(form):
     """Upload a photo or a signature (JPEG, PNG or WebP), re-encoded without EXIF or GPS.
 
     The same bytes sent again return the same file, with no second copy.
     """
-    data = files["file"].read(current_app.config["MAX_FILE_MB"] * 1024 * 1024 + 1)
+    data = form["file"].read(current_app.config["MAX_FILE_MB"] * 1024 * 1024 + 1)
     try:
         stored = store_upload(current_user(), form["kind"], data, LocalStorage(current_app.config["UPLOAD_DIR"]),
                               max_bytes=current_app.config["MAX_FILE_MB"] * 1024 * 1024)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
 from models import Area, AreaLevel, Campaign, Household
@@ -14,15 +14,16 @@ from server.services.privacy import mask_phone
 from server.services.scope import area_in_scope, household_in_scope
 from server.services.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
-from .schemas import ProgressOut
+from .blueprint import ApiBlueprint
+from .schemas import ProgressOut, record_id
 from .security import BEARER, current_user, requires
 
-bp = Blueprint("mp_households", __name__, url_prefix="/api/mp/v1", description="走访清单与扫码")
+bp = ApiBlueprint("mp_households", __name__, url_prefix="/api/mp/v1", description="走访清单与扫码")
 
 
 class WalkQuery(Schema):
-    grid_id = fields.Integer(required=True)
-    campaign_id = fields.Integer(required=True)
+    grid_id = record_id(required=True)
+    campaign_id = record_id(required=True)
     state = fields.String(load_default="todo", validate=validate.OneOf(STATES),
                           metadata={"description": "todo: not yet visited; revisit: not home last time; "
                                                    "done: visited; all"})
@@ -65,7 +66,7 @@ class WalkPageOut(Schema):
 
 
 class ScanQuery(Schema):
-    campaign_id = fields.Integer(load_default=None)
+    campaign_id = record_id(load_default=None)
 
 
 class VisitSummaryOut(Schema):

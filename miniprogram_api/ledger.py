@@ -1,7 +1,7 @@
 """The live coverage ledger of an area."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from models import Area
@@ -10,15 +10,16 @@ from server.services.campaigns import campaigns_covering
 from server.services.ledger import ledger_view
 from server.services.scope import area_in_scope
 
-from .schemas import CountsOut, RatesOut
+from .blueprint import ApiBlueprint
+from .schemas import CountsOut, RatesOut, record_id
 from .security import BEARER, current_user, requires
 
-bp = Blueprint("mp_ledger", __name__, url_prefix="/api/mp/v1", description="入户宣传台账")
+bp = ApiBlueprint("mp_ledger", __name__, url_prefix="/api/mp/v1", description="入户宣传台账")
 
 
 class LedgerQuery(Schema):
-    campaign_id = fields.Integer(required=True)
-    area_id = fields.Integer(load_default=None, metadata={"description": "default: the caller's first area"})
+    campaign_id = record_id(required=True)
+    area_id = record_id(load_default=None, metadata={"description": "default: the caller's first area"})
 
 
 class LedgerAreaOut(Schema):

@@ -1,5 +1,13 @@
 """Schemas shared by several resources of the mini-program API."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+#: Record ids are 32-bit on PostgreSQL; a larger number names nothing and must not reach the database.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(**kwargs) -> fields.Integer:
+    """A field holding the id of a record: a whole number from 1 to ``MAX_RECORD_ID``."""
+    return fields.Integer(validate=validate.Range(1, MAX_RECORD_ID), **kwargs)
 
 
 class AreaOut(Schema):

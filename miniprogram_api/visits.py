@@ -1,7 +1,7 @@
 """Recording visits, one at a time or as an offline batch."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from models import FeedbackCategory, Outcome, Relation
@@ -10,10 +10,11 @@ from server.extensions import db
 from server.services.canvassing import (VisitConflict, VisitNotFound, VisitRejected, record_visit,
                                         sync_visits)
 
-from .schemas import ProgressOut
+from .blueprint import ApiBlueprint
+from .schemas import ProgressOut, record_id
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = Blueprint("mp_visits", __name__, url_prefix="/api/mp/v1", description="入户走访")
+bp = ApiBlueprint("mp_visits", __name__, url_prefix="/api/mp/v1", description="入户走访")
 MAX_BATCH = 200
 
 
@@ -47,8 +48,8 @@ class VisitIn(Schema):
         unknown = RAISE
 
     id = fields.UUID(required=True)
-    campaign_id = fields.Integer(required=True, strict=True)
-    household_id = fields.Integer(required=True, strict=True)
+    campaign_id = record_id(required=True, strict=True)
+    household_id = record_id(required=True, strict=True)
     outcome = fields.Enum(Outcome, by_value=True, required=True,
                           metadata={"description": "contacted | not_home | refused | vacant"})
     visited_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's time, ISO 8601 with offset"})

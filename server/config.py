@@ -24,7 +24,7 @@ class ConfigError(RuntimeError):
 OPENAPI_SETTINGS = {
     "API_TITLE": "Qiaomen mini-program API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/mp/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",

@@ -82,6 +82,7 @@ _FIELD_MESSAGES = {
     "Invalid input type.": "格式不对",
     "Invalid value.": "取值不对",
     "Not a valid mapping type.": "应为对象",
+    "Invalid JSON body.": "不是有效的 JSON",
 }
 
 
@@ -99,12 +100,16 @@ def translate_messages(messages):
     return messages
 
 
+#: Where webargs found what it names in its errors.
+LOCATIONS = ("json", "query", "form", "files", "form_and_files", "view_args", "path")
+
+
 def _errors_of(exc: HTTPException) -> dict:
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages") or {}
     if not isinstance(errors, dict):
         errors = {"_": errors}
-    if len(errors) == 1 and next(iter(errors)) in ("json", "query", "form", "files", "view_args", "path"):
+    if len(errors) == 1 and next(iter(errors)) in LOCATIONS and isinstance(next(iter(errors.values())), dict):
         errors = next(iter(errors.values()))  # webargs nests by location; one location needs no nesting
     return translate_messages(errors)
 
