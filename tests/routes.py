@@ -1,0 +1,33 @@
+"""Every route the app serves, split into the public ones and those that need a signed-in caller."""
+from __future__ import annotations
+
+import pytest
+
+from server.app import create_app
+
+PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<path:name>", "/<name>.txt", "/q/<token>",
+          "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/api/mp/v1/ping", "/q/<token>/pledge",
+          "/q/<token>/feedback", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
+
+
+def guarded_routes() -> list:
+    """One request per non-public route, with placeholder arguments, as pytest params named by the rule."""
+    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    params = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in PUBLIC:
+            continue
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
+        params.append(pytest.param(method, path, id=f"{method} {rule.rule}"))
+    return params
+
+
+def refused_as_a_stranger(response, path: str) -> bool:
+    """What a guarded route answers someone not signed in: 401 under the API, the right login page elsewhere."""
+    if path.startswith("/api/"):
+        return response.status_code == 401
+    login = "/w/login" if path.startswith("/w/") else "/login"
+    return response.status_code == 302 and response.headers["Location"].startswith(login)

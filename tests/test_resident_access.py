@@ -1,0 +1,51 @@
+"""A resident's only key is the code on their own door: it opens that door's page and nothing else."""
+import pytest
+
+from models import Feedback, Pledge
+from server.extensions import db
+from tests.resident import door_form, drawn_signature, leave, sign
+from tests.routes import guarded_routes, refused_as_a_stranger
+
+
+@pytest.fixture
+def resident(client, field):
+    """A browser that scanned the code on door A1-1 and signed the pledge there."""
+    assert sign(client, field.households_a1[0].token).status_code == 200
+    return client
+
+
+@pytest.mark.parametrize("method, path", guarded_routes())
+def test_a_resident_who_signed_at_a_door_is_a_stranger_to_every_guarded_route(resident, app, method, path):
+    app.config["WTF_CSRF_ENABLED"] = False  # the login check must answer, not the CSRF check
+    response = resident.open(path, method=method)
+    assert refused_as_a_stranger(response, path), (response.status_code, response.headers.get("Location"))
+
+
+@pytest.mark.parametrize("method, path", [p for p in guarded_routes() if p.values[1].startswith("/api/")])
+def test_a_door_code_is_not_an_api_token(client, field, method, path):
+    door = {"Authorization": f"Bearer {field.households_a1[0].token}"}
+    assert client.open(path, method=method, headers=door).status_code == 401
+
+
+def test_a_door_code_shows_its_own_door_and_no_other(client, field):
+    mine, theirs = field.households_a1[0], field.households_b1[0]
+    page = client.get(f"/q/{mine.token}").get_data(as_text=True)
+    assert mine.building.community.name in page
+    assert theirs.building.community.name not in page
+
+
+def test_what_a_resident_signs_or_says_at_a_door_is_recorded_for_that_door_alone(client, field):
+    mine, theirs = field.households_a1[0], field.households_b1[0]
+    sign(client, mine.token, household_id=str(theirs.id))
+    leave(client, mine.token, household_id=str(theirs.id))
+    assert [p.household_id for p in db.session.scalars(db.select(Pledge))] == [mine.id]
+    assert [f.household_id for f in db.session.scalars(db.select(Feedback))] == [mine.id]
+
+
+def test_a_dead_door_code_opens_nothing_even_with_a_valid_form_from_another_door(client, field):
+    dead = "AAAAAAAAAAAAAAAA"
+    assert client.get(f"/q/{dead}").status_code == 404
+    form = {**door_form(client, field.households_a1[0].token), "signer_name": "张三", "relation": "householder",
+            "consent": "1", "signature": drawn_signature()}
+    assert client.post(f"/q/{dead}/pledge", data=form).status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(Pledge)) == 0
