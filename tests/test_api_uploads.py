@@ -2,6 +2,8 @@
 import io
 import os
 import struct
+import time
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -68,10 +70,12 @@ def test_the_same_bytes_again_are_the_same_file_with_no_second_copy(client, app,
 
 
 @pytest.mark.parametrize("data, name", [
+    (b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>", "photo.jpg"),
     (b"<?php system($_GET['c']); ?>", "photo.jpg"),
     (b"%PDF-1.4 not an image", "photo.png"),
     (b"GIF89a" + b"\0" * 100, "photo.gif"),
     (jpeg()[:200], "truncated.jpg"),
+    (jpeg(1200, 900, "red")[:-2000], "cut-off-in-the-scan.jpg"),
 ])
 def test_bytes_that_are_not_an_accepted_image_are_refused_whatever_their_name(client, headers, data, name):
     response = post(client, headers, data, name=name)
@@ -79,9 +83,67 @@ def test_bytes_that_are_not_an_accepted_image_are_refused_whatever_their_name(cl
     assert _db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
-def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, headers):
-    response = post(client, headers, png_bomb(), kind="signature", name="s.png")
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, app, headers):
+    bomb = png_bomb()
+    tracemalloc.start()
+    try:
+        response = post(client, headers, bomb, kind="signature", name="s.png")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert response.status_code == 422 and "像素" in response.get_json()["message"]
+    assert peak < 10 * 1024 * 1024, f"{peak / 2**20:.1f} MB used for a 20000 × 20000 claim"
+    assert not list(Path(app.config["UPLOAD_DIR"]).rglob("*.*"))
+
+
+class Endless(io.RawIOBase):
+    """A request body of ``size`` bytes that exist only as they are read, counting what the server reads."""
+
+    def __init__(self, size):
+        self.left, self.read_bytes = size, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = min(len(buffer), self.left)
+        buffer[:n] = b"\0" * n
+        self.left -= n
+        self.read_bytes += n
+        return n
+
+
+def _send_fifty_megabytes(client, headers, declared: bool):
+    body = Endless(50 * 1024 * 1024)
+    environ = {"wsgi.input": io.BufferedReader(body), "wsgi.input_terminated": not declared}
+    request_headers = {**headers, "Content-Type": "multipart/form-data; boundary=x"}
+    if declared:
+        request_headers["Content-Length"] = str(50 * 1024 * 1024)
+    started = time.perf_counter()
+    response = client.post(f"{API}/files", headers=request_headers, environ_overrides=environ)
+    return response, body.read_bytes, time.perf_counter() - started
+
+
+def test_a_fifty_megabyte_body_that_says_so_is_refused_without_being_read(client, app, headers):
+    response, read, seconds = _send_fifty_megabytes(client, headers, declared=True)
+    assert response.status_code == 413 and response.get_json()["code"] == 413
+    assert read <= 1024 * 1024 and seconds < 2  # at most a little is drained so the phone reads the answer
+    assert _db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert not list(Path(app.config["UPLOAD_DIR"]).rglob("*.*"))
+
+
+def test_a_fifty_megabyte_body_sent_in_chunks_is_cut_off_at_the_limit(client, app, headers):
+    tracemalloc.start()
+    try:
+        response, read, seconds = _send_fifty_megabytes(client, headers, declared=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 413
+    assert read <= app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024 and seconds < 10
+    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.1f} MB held while refusing"
+    assert _db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+    assert not list(Path(app.config["UPLOAD_DIR"]).rglob("*.*"))
 
 
 def test_a_file_over_the_size_limit_is_413(client, app, headers):
