@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+try:
+    from psycopg import OperationalError as PsycopgOperationalError
+except ImportError:  # a SQLite-only installation
+    PsycopgOperationalError = SQLAlchemyOperationalError
 
 #: Messages meant for a person, by HTTP status.
 STATUS_MESSAGES = {
@@ -134,12 +141,46 @@ def handle_http_exception(exc: HTTPException):
     return response
 
 
+#: What a person is told while the database cannot answer, and when a client may try again (seconds).
+DATABASE_UNAVAILABLE = "数据库暂时不可用，请稍后再试"
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database refused or dropped the connection (restart, failover), or could not answer in time (a lock
+    held past the busy timeout, a statement timeout): expected, brief, and worth trying again."""
+    if isinstance(exc, (SQLAlchemyOperationalError, PsycopgOperationalError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def log_database_unavailable(exc: BaseException) -> None:
+    """One line: the driver's error and where, never the statement, its parameters or the database URL."""
+    cause = getattr(exc, "orig", None) or exc
+    first_line = (str(cause).strip().splitlines() or [""])[0][:200]
+    current_app.logger.warning("database unavailable in %s: %s: %s", request.endpoint, type(cause).__name__, first_line)
+
+
+def handle_database_unavailable(exc: Exception):
+    """503 with Retry-After, in the error shape or as the error page; any other database error is not ours."""
+    if not database_unavailable(exc):
+        raise exc  # an unexpected error: a 500, or under TESTING the test's own exception
+    log_database_unavailable(exc)
+    # The page must not ask the database who is signed in: during the outage it is drawn as for a visitor.
+    current_app.login_manager._update_request_context_with_user()
+    return handle_http_exception(ServiceUnavailable(DATABASE_UNAVAILABLE, retry_after=RETRY_AFTER_SECONDS))
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Every HTTP error, and every unexpected exception outside testing, goes through one handler.
+    """Every HTTP error, an unreachable database, and every unexpected exception outside testing, go through here.
 
     Only ``InternalServerError`` is registered for 5xx, not ``Exception``: Flask
     wraps an unexpected exception in it, except under ``TESTING``, where the
-    exception propagates to the test that caused it.
+    exception propagates to the test that caused it. An unreachable database is
+    an expected condition, not a bug: its handler is registered by class, so it
+    answers 503 under ``TESTING`` too.
     """
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_unavailable)
+    app.register_error_handler(PsycopgOperationalError, handle_database_unavailable)

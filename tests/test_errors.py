@@ -3,12 +3,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from server.app import create_app
-
-
-def assert_error_shape(body, code):
-    assert set(body) == {"code", "status", "message", "errors"}
-    assert body["code"] == code
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), "message is for a person, in Chinese"
+from tests.answers import assert_error_shape
 
 
 def test_an_unknown_api_path_answers_404_in_the_error_shape(client):

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from server.errors import error_payload
+from server.errors import error_payload, log_database_unavailable
 from server.extensions import db
 from server.web.assets import missing_vendor_files
 
@@ -23,8 +23,8 @@ def healthz():
     """200 when the database answers; 503 in the error shape when it does not."""
     try:
         db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        current_app.logger.exception("health check: database unreachable")
+    except SQLAlchemyError as exc:
+        log_database_unavailable(exc)
         db.session.rollback()
         body = error_payload(503, "数据库无法连接", {"database": ["unreachable"]})
         return jsonify(body), 503
