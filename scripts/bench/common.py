@@ -22,20 +22,20 @@ DATA_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
 
 
 @contextmanager
-def fresh_database(backend: str, workdir: Path):
-    """A new, empty database URL for one run, removed afterwards."""
+def fresh_database(backend: str, workdir: Path, admin: str = POSTGRES_ADMIN):
+    """A new, empty database URL for one run, removed afterwards; PostgreSQL's is made through ``admin``."""
     if backend == "sqlite":
         yield f"sqlite:///{workdir}/bench-{uuid.uuid4().hex[:6]}.db"
         return
     import psycopg
 
     name = f"qiaomen_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+    with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + "/" + name
+        yield admin.rsplit("/", 1)[0] + "/" + name
     finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -52,18 +52,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def production_env(url: str, workdir: Path) -> dict:
+    """The environment of the app in production on ``url``: for gunicorn, and for ``flask`` commands beside it."""
+    return {**os.environ, "QIAOMEN_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET,
+            "DATA_ENCRYPTION_KEY": DATA_KEY, "UPLOAD_DIR": str(workdir / "uploads"), "RATELIMIT_ENABLED": "0"}
+
+
 @contextmanager
 def gunicorn(url: str, workdir: Path, workers: int = 2, worker_class: str = "gthread", threads: int = 8):
-    """The app under gunicorn with the production configuration, on loopback."""
+    """The app under gunicorn with the production configuration, on loopback; its log in ``workdir/gunicorn.log``."""
     port = free_port()
-    env = {**os.environ, "QIAOMEN_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET,
-           "DATA_ENCRYPTION_KEY": DATA_KEY, "UPLOAD_DIR": str(workdir / "uploads"), "RATELIMIT_ENABLED": "0"}
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--worker-class", worker_class, "--log-level", "warning"]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
-    server = subprocess.Popen(command + ["wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(workdir / "gunicorn.log", "ab"))
+    server = subprocess.Popen(command + ["wsgi:app"], cwd=ROOT, env=production_env(url, workdir),
+                              stdout=subprocess.DEVNULL, stderr=open(workdir / "gunicorn.log", "ab"))
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -76,6 +80,30 @@ def gunicorn(url: str, workdir: Path, workers: int = 2, worker_class: str = "gth
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # the field after the state
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gunicorn_workers() -> list[int]:
+    """The pids of the workers of every gunicorn this process started (Linux: read from /proc)."""
+    masters = []
+    for pid in _children(os.getpid()):
+        try:
+            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                masters.append(pid)
+        except OSError:
+            continue
+    return sorted(worker for master in masters for worker in _children(master))
 
 
 WRK_REPORT = """
