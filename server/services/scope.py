@@ -5,7 +5,9 @@ forbidden: the caller must not learn that it exists.
 """
 from __future__ import annotations
 
-from models import Area, Household, User
+from sqlalchemy import select, union
+
+from models import Area, Household, Pledge, StoredFile, User, Visit
 from server.extensions import db
 
 
@@ -45,3 +47,18 @@ def get_household(user: User, household_id: int) -> Household:
     if household is None or not household_in_scope(user, household):
         raise OutOfScope(household_id)
     return household
+
+
+def get_file(user: User, file_id: str) -> StoredFile:
+    """A photo or signature if the user may see a household whose visit or pledge holds it.
+
+    Raises:
+        OutOfScope: no such file, one nobody's record holds, or only records outside the user's areas.
+    """
+    stored = db.session.get(StoredFile, file_id)
+    holders = union(select(Visit.household_id).where(Visit.photo_file_id == file_id),
+                    select(Pledge.household_id).where(Pledge.signature_file_id == file_id))
+    households = db.session.scalars(select(Household).where(Household.id.in_(select(holders.subquery()))))
+    if stored is None or not any(household_in_scope(user, household) for household in households):
+        raise OutOfScope(file_id)
+    return stored

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from models import Building, Household, LedgerBuilding, Pledge, StoredFile, Visit
+from models import Building, Household, LedgerBuilding
 from server.extensions import db
 from server.services.areas import buildings_under
 from server.services.audit import record_read
@@ -14,7 +13,7 @@ from server.services.coverage import overview as coverage_overview
 from server.services.occupancy import confirm_vacant
 from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy import mask_phone
-from server.services.scope import area_in_scope, household_in_scope
+from server.services.scope import OutOfScope, area_in_scope, get_file
 from server.services.storage import LocalStorage
 from server.services.uploads import file_extension
 
@@ -116,12 +115,9 @@ def mark_vacant(household_id: int):
 @bp.get("/files/<file_id>")
 def file(file_id: str):
     """A photo or signature, to staff who may see the visit or pledge it belongs to."""
-    stored = db.session.get(StoredFile, file_id)
-    if stored is None:
-        abort(404)
-    households = set(db.session.scalars(select(Visit.household_id).where(Visit.photo_file_id == file_id))) | \
-        set(db.session.scalars(select(Pledge.household_id).where(Pledge.signature_file_id == file_id)))
-    if not any(household_in_scope(current_user, db.session.get(Household, h)) for h in households):
+    try:
+        stored = get_file(current_user, file_id)
+    except OutOfScope:
         abort(404)
     if stored.purged_at is not None:
         abort(410, description="该照片或签名已按保留期限删除")
