@@ -29,12 +29,14 @@ def _rewrite(table: str, columns: tuple[str, ...], convert) -> None:
     """Rewrite ``columns`` of every row where the first is set: ``convert(row) -> {column: value}``."""
     bind = op.get_bind()
     t = sa.table(table, sa.column("id"), *(sa.column(c) for c in columns))
-    rows = bind.execute(sa.select(t.c.id, *(t.c[c] for c in columns)).where(t.c[columns[0]].is_not(None))).all()
-    for start in range(0, len(rows), BATCH):
-        chunk = [{"_id": row.id, **convert(row)} for row in rows[start:start + BATCH]]
-        names = [k for k in chunk[0] if k != "_id"]
-        bind.execute(t.update().where(t.c.id == sa.bindparam("_id"))
-                     .values({name: sa.bindparam(name) for name in names}), chunk)
+    page = sa.select(t.c.id, *(t.c[c] for c in columns)).where(t.c[columns[0]].is_not(None)) \
+        .order_by(t.c.id).limit(BATCH)
+    update = t.update().where(t.c.id == sa.bindparam("_id")).values({c: sa.bindparam(c) for c in columns})
+    rows = bind.execute(page).all()
+    while rows:  # a batch in memory at a time, in order of id (a number or a UUID)
+        bind.execute(update, [{"_id": row.id, **{c: getattr(row, c) for c in columns}, **convert(row)}
+                              for row in rows])
+        rows = bind.execute(page.where(t.c.id > rows[-1].id)).all()
 
 
 def upgrade():
