@@ -75,24 +75,52 @@ def _encoding_of(path: Path) -> str:
     """UTF-8 when the whole file decodes as UTF-8, else GB18030.
 
     Excel in China saves CSV as GBK by default; everything else writes UTF-8.
-    The check streams the file through an incremental decoder.
+    The check streams the file through an incremental decoder. A NUL byte, which
+    no text in either encoding holds (a UTF-16 export is full of them) and which
+    PostgreSQL cannot store, refuses the file, naming its line.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding, lines = "utf-8-sig", 0
     try:
         with path.open("rb") as raw:
             while chunk := raw.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "gb18030"
+                nul = chunk.find(b"\0")
+                if nul >= 0:
+                    line = lines + chunk.count(b"\n", 0, nul) + 1
+                    raise FileFormatError(f"第 {line} 行含有空字符（NUL），文件可能是 UTF-16 编码或已损坏，"
+                                          "请另存为 UTF-8 编码的 CSV 或 XLSX")
+                lines += chunk.count(b"\n")
+                if encoding == "utf-8-sig":
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        encoding = "gb18030"
     except OSError as exc:
         raise FileFormatError(f"无法打开文件：{exc.strerror}") from exc
-    return "utf-8-sig"
+    if encoding == "utf-8-sig":
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    return encoding
 
 
 def read_csv(stream: io.TextIOBase) -> Iterator[SourceRow]:
     """Rows of a CSV register read from a text stream."""
-    return _rows(iter(csv.reader(stream)))
+
+    def records():
+        number = 0
+        try:
+            for number, record in enumerate(csv.reader(stream), start=1):
+                yield record
+        except csv.Error as exc:  # a cell beyond the csv module's size limit, often from an unpaired quote
+            raise FileFormatError(f"第 {number + 1} 行无法读取：单元格超过 {csv.field_size_limit()} 个字，"
+                                  "可能是引号没有成对") from exc
+
+    return _rows(records())
+
+
+_RESAVE = "文件可能已损坏或不是 .xlsx 格式：请在 Excel 中打开，另存为 .xlsx 后重试"
 
 
 def read_xlsx(path: Path) -> Iterator[SourceRow]:
@@ -102,11 +130,13 @@ def read_xlsx(path: Path) -> Iterator[SourceRow]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise FileFormatError(f"无法读取 Excel 文件：{exc}") from exc
+        raise FileFormatError(f"无法读取 Excel 文件，{_RESAVE}") from exc
 
     def records():
         try:
             yield from workbook.worksheets[0].iter_rows(values_only=True)
+        except Exception as exc:  # a sound zip may hold a broken sheet: found only as the sheet is read
+            raise FileFormatError(f"无法读取 Excel 文件的工作表，{_RESAVE}") from exc
         finally:
             workbook.close()
 

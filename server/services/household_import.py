@@ -39,6 +39,7 @@ _COMMUNITY_TYPES = {t.value: t for t in CommunityType}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
+_LABEL_LENGTH = 96  # Household.label: building, unit and room together
 _HOUSEHOLD = Household.__table__
 _INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
                    "head_phone_index", "token")
@@ -96,10 +97,10 @@ class HouseholdRow(NamedTuple):
 
 
 def _floor_from_room(room: str) -> int | None:
-    # 501 → 5, 1203 → 12: the usual numbering of Chinese flats.
-    if len(room) >= 3 and room.isdigit():
+    # 501 → 5, 1203 → 12: the usual numbering of Chinese flats; none when that is no floor (0001, 9999999901).
+    if len(room) >= 3 and room.isdecimal():  # not isdigit: "¹²³" is digits that int() refuses
         floor = int(room[:-2])
-        return floor or None
+        return floor if 0 < floor <= 200 else None
     return None
 
 
@@ -143,6 +144,19 @@ def _row_errors(row: SourceRow) -> list[RowError]:
     return [RowError(row.number, HEADER_OF[name], message) for name, message in problems]
 
 
+def _normalised_errors(number: int, building: str, unit: str, room: str) -> list[RowError]:
+    """What shows only once a row is normalised: 室 alone, 栋 added to a long number, too long a door label."""
+    errors = []
+    if not room:
+        errors.append(RowError(number, HEADER_OF["room"], "不能为空"))
+    if len(building) > _LENGTHS["building"]:
+        errors.append(RowError(number, HEADER_OF["building"], f"加上“栋”后超过 {_LENGTHS['building']} 个字"))
+    if len(label := household_label(building, unit, room)) > _LABEL_LENGTH:
+        errors.append(RowError(number, HEADER_OF["room"],
+                               f"楼栋、单元、户号合起来“{label}”超过 {_LABEL_LENGTH} 个字"))
+    return errors
+
+
 def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     """Normalise one source row, or say what is wrong with each bad cell.
 
@@ -157,13 +171,13 @@ def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     if not (street and community and grid and building and room) or len(street) > 64 or len(community) > 64 \
             or len(grid) > 64 or len(building) > 64 or len(head_name) > 64 or len(unit) > 16 or len(room) > 16:
         return _row_errors(row)
-    floor_text, phone = get("floor", ""), get("head_phone", "")
+    floor_text, phone = get("floor", "").removesuffix("层").strip(), get("head_phone", "")
     occupancy_text, type_text = get("occupancy", ""), get("community_type", "")
     if occupancy_text not in _OCCUPANCY_WORDS or (type_text and type_text not in _COMMUNITY_TYPES):
         return _row_errors(row)
     room = room.removesuffix("室").strip()
     if floor_text:
-        floor, problem = _parse_floor(floor_text.removesuffix("层").strip())
+        floor, problem = _parse_floor(floor_text)
         if problem:
             return _row_errors(row)
     else:
@@ -174,9 +188,12 @@ def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
             return _row_errors(row)
     if building.isdigit():
         building += "栋"
+    unit = unit.removesuffix("单元").strip()
+    if not room or len(building) > 64 or len(building) + len(unit) + len(room) > _LABEL_LENGTH - len("单元"):
+        if errors := _normalised_errors(row.number, building, unit, room):  # the quick test may over-suspect
+            return errors
     return HouseholdRow(street, community, _COMMUNITY_TYPES.get(type_text) if type_text else None, grid, building,
-                        unit.removesuffix("单元").strip() if unit else "", floor, room, head_name or None,
-                        phone or None, _OCCUPANCY_WORDS[occupancy_text])
+                        unit, floor, room, head_name or None, phone or None, _OCCUPANCY_WORDS[occupancy_text])
 
 
 @dataclass(slots=True)
