@@ -59,8 +59,9 @@ def file_state(url: str, folder: Path, abandoned: dict[str, str]) -> FileState:
     from server.extensions import db
     from server.services.storage import LocalStorage
 
-    paths = list(LocalStorage(folder / "uploads").files())
-    on_disk = {path.name.split(".")[0] for path in paths if not path.name.endswith(".part")}
+    storage = LocalStorage(folder / "uploads")
+    paths = list(storage.files())
+    on_disk = {storage.sha256_of(path) for path in paths} - {None}
     used = or_(exists().where(Visit.photo_file_id == StoredFile.id),
                exists().where(Pledge.signature_file_id == StoredFile.id))
     with app_for(url, folder).app_context():
@@ -71,7 +72,7 @@ def file_state(url: str, folder: Path, abandoned: dict[str, str]) -> FileState:
         used_missing=len([1 for _, sha, in_use in rows if in_use and sha not in on_disk]),
         unused_ids={id_ for id_, _, in_use in rows if not in_use},
         abandoned_bytes=len((set(abandoned.values()) - used_shas) & on_disk),
-        stray=len([p for p in paths if p.name.endswith(".part") or p.name.split(".")[0] not in row_shas]))
+        stray=len([p for p in paths if storage.sha256_of(p) not in row_shas]))
 
 
 def age_uploads(url: str, folder: Path, by: dt.timedelta) -> None:

@@ -43,11 +43,11 @@ def sweep_files(storage, now: dt.datetime, grace: dt.timedelta = dt.timedelta(da
     old_files = (path for path in storage.files()
                  if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) < cutoff)
     while batch := list(itertools.islice(old_files, BATCH)):
-        names = {path: path.name.split(".")[0] for path in batch}
+        names = {path: storage.sha256_of(path) for path in batch}
         kept = set(db.session.scalars(select(StoredFile.sha256).where(
-            StoredFile.sha256.in_(set(names.values())), StoredFile.purged_at.is_(None))))
+            StoredFile.sha256.in_({sha256 for sha256 in names.values() if sha256}), StoredFile.purged_at.is_(None))))
         for path, sha256 in names.items():
-            if sha256 not in kept or path.name.endswith(".part"):
+            if sha256 not in kept:
                 path.unlink(missing_ok=True)
                 report.files_deleted += 1
         db.session.rollback()

@@ -39,7 +39,7 @@ _COMMUNITY_TYPES = {t.value: t for t in CommunityType}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
-_LABEL_LENGTH = 96  # Household.label: building, unit and room together
+_LABEL_LENGTH = Household.__table__.c.label.type.length  # building, unit and room together
 _HOUSEHOLD = Household.__table__
 _INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
                    "head_phone_index", "token")
@@ -189,9 +189,9 @@ def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     if building.isdigit():
         building += "栋"
     unit = unit.removesuffix("单元").strip()
-    if not room or len(building) > 64 or len(building) + len(unit) + len(room) > _LABEL_LENGTH - len("单元"):
-        if errors := _normalised_errors(row.number, building, unit, room):  # the quick test may over-suspect
-            return errors
+    label_length = len(building) + len(room) + (len(unit) + len("单元") if unit else 0)  # household_label's, unbuilt
+    if not room or len(building) > _LENGTHS["building"] or label_length > _LABEL_LENGTH:
+        return _normalised_errors(row.number, building, unit, room)
     return HouseholdRow(street, community, _COMMUNITY_TYPES.get(type_text) if type_text else None, grid, building,
                         unit, floor, room, head_name or None, phone or None, _OCCUPANCY_WORDS[occupancy_text])
 

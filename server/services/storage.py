@@ -41,3 +41,8 @@ class LocalStorage:
     def files(self) -> Iterator[Path]:
         """Every file stored, including leftovers of interrupted writes (``.part``)."""
         return (path for path in (self.root / "files").glob("*/*/*") if path.is_file())
+
+    @staticmethod
+    def sha256_of(path: Path) -> str | None:
+        """The SHA-256 a stored file is kept under; None for the leftover of an interrupted write."""
+        return None if path.name.endswith(".part") else path.name.split(".")[0]
