@@ -4,21 +4,25 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 FLASK  := $(BIN)/flask --app wsgi
+# `make run` serves the demo: development mode, asked for here (an unset QIAOMEN_ENV is production), with the
+# development WeChat login on (every page says so). Keys are made once in instance/ (see the README).
+DEMO_ENV := QIAOMEN_ENV=development WECHAT_DEV_LOGIN=1
 
 .PHONY: run test install install-dev assets fonts test-tools migrate bench-import bench-labels standin clean
 
 # Debian packages: a CJK TrueType font for the PDF labels; Chromium and poppler for the tests.
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-run: install assets fonts migrate
-	@$(FLASK) seed-demo --if-empty
+run: install assets fonts
+	$(DEMO_ENV) $(FLASK) db upgrade
+	@$(DEMO_ENV) $(FLASK) seed-demo --if-empty
 	@echo ""
 	@echo "敲门 Qiaomen 已启动：http://127.0.0.1:$(PORT)/"
 	@echo "  工作人员登录：http://127.0.0.1:$(PORT)/login"
 	@echo "  演示账号：社区负责人 head1 … head5，街道 street1，区 district；密码均为 qiaomen2026"
 	@echo "  网格员邀请码在首次生成演示数据时打印（flask --app wsgi create-user 可再建账号）"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(DEMO_ENV) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev assets fonts test-tools
 	$(BIN)/python -m pytest

@@ -1,4 +1,13 @@
-"""What gunicorn serves: ``gunicorn wsgi:app``."""
-from server.app import create_app
+"""What gunicorn serves: ``gunicorn wsgi:app``; also the app of ``flask --app wsgi <command>``.
 
-app = create_app()
+A misconfiguration stops here with one line saying what to fix, not a traceback.
+"""
+import sys
+
+from server.app import create_app
+from server.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    sys.exit(f"配置错误：{error}")

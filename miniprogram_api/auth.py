@@ -6,12 +6,13 @@ from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from server.extensions import db, limiter
+from server.services.sessions import end_session
 from server.services.wechat import WeChatError, WeChatUnavailable
 from server.services.wechat_login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, log_in
 
 from .blueprint import ApiBlueprint
 from .schemas import AreaOut
-from .security import BEARER, current_openid, current_user, requires, requires_bind_token, token_for
+from .security import BEARER, current_claims, current_openid, current_user, requires, requires_bind_token, token_for
 
 bp = ApiBlueprint("mp_auth", __name__, url_prefix="/api/mp/v1", description="登录、绑定邀请码、当前用户")
 
@@ -56,8 +57,9 @@ def login(payload):
     """Log in with the code from ``wx.login``.
 
     An openid not yet bound to a staff account gets a token that can only call
-    ``/auth/bind``. Without WeChat settings, outside production, the code is
-    mapped to a stable development openid.
+    ``/auth/bind``. With the development login on (``WECHAT_DEV_LOGIN``, no AppID,
+    never in production) the code is mapped to a stable development openid.
+    A bound account's token is a new sign-in, which ``/auth/logout`` ends.
     """
     try:
         result = log_in(payload["code"], current_app.config)
@@ -69,6 +71,7 @@ def login(payload):
     except WeChatUnavailable:
         abort(502, message="微信服务暂时无法访问，请稍后再试")
     token, expires_in = token_for(user=result.user) if result.user else token_for(openid=result.openid)
+    db.session.commit()
     return {"token": token, "expires_in": expires_in, "bound": result.user is not None, "user": result.user}
 
 
@@ -87,9 +90,20 @@ def bind_invite(payload):
               errors={"invite_code": ["邀请码无效、已使用或已过期"]})
     except AlreadyBound:
         abort(409, message="这个微信已绑定了另一个账号")
-    db.session.commit()
     token, expires_in = token_for(user=user)
+    db.session.commit()
     return {"token": token, "expires_in": expires_in, "bound": True, "user": user}
+
+
+@bp.post("/auth/logout")
+@bp.doc(security=BEARER)
+@requires()
+@bp.response(204)
+def logout():
+    """End this token's sign-in on the server: the token, and any other minted under the same sign-in, stop
+    working at once. Other phones and browsers of the same person stay signed in."""
+    end_session(current_claims().session_id)
+    db.session.commit()
 
 
 class PingOut(Schema):

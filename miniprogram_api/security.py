@@ -1,16 +1,14 @@
 """Bearer-token authentication for the mini-program API, and the roles each route admits."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from flask import current_app, g, request
 from flask_smorest import abort
-from sqlalchemy.orm import joinedload
 
 from models import Role, User
-from server.extensions import db
-from server.services.api_tokens import BIND, FULL, InvalidToken, TokenClaims, issue_token, read_token
+from server.services.api_tokens import BIND, FULL, InvalidToken, TokenClaims, read_token
+from server.services.sessions import api_token, signed_in_user
 
 #: Everyone with a bound staff account.
 STAFF = frozenset(Role)
@@ -21,9 +19,8 @@ BEARER = [{"bearerAuth": []}]
 
 
 def token_for(user: User | None = None, openid: str | None = None) -> tuple[str, int]:
-    """A new token (full for a user, bind-only for an openid) and its lifetime in seconds."""
-    ttl = dt.timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
-    return issue_token(current_app.config["SECRET_KEY"], ttl, user=user, openid=openid), int(ttl.total_seconds())
+    """A new token and its lifetime in seconds: full for a user (a new sign-in; flushes), bind-only for an openid."""
+    return api_token(current_app.config, user=user, openid=openid)
 
 
 def _claims() -> TokenClaims:
@@ -42,6 +39,11 @@ def current_user() -> User:
     return g.api_user
 
 
+def current_claims() -> TokenClaims:
+    """The verified claims of the request's token (set by ``requires``)."""
+    return g.api_claims
+
+
 def current_openid() -> str:
     """The WeChat openid of a bind-only token (set by ``requires_bind_token``)."""
     return g.api_openid
@@ -55,12 +57,12 @@ def requires(roles=STAFF):
             claims = _claims()
             if claims.scope != FULL:
                 abort(403, message="请先输入邀请码绑定账号")
-            user = db.session.get(User, claims.user_id, options=[joinedload(User.areas)])
-            if user is None or not user.active or user.token_version != claims.version:
+            user = signed_in_user(claims.user_id, claims.version, claims.session_id, with_areas=True)
+            if user is None:
                 abort(401, message="登录已失效，请重新登录", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
             if user.role not in roles:
                 abort(403, message="您的角色不能进行此操作")
-            g.api_user = user
+            g.api_user, g.api_claims = user, claims
             return view(*args, **kwargs)
         return wrapper
     return decorate

@@ -76,6 +76,9 @@ class User(Base):
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by=Area.path)
 
+    #: The sign-in (``LoginSession.id``) this object was loaded for, when loaded for a web request; not stored.
+    login_session_id = None
+
     # Flask-Login's protocol, kept to these four members.
     @property
     def is_active(self) -> bool:
@@ -90,8 +93,9 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        # The token version rides in the session: raising it (deactivation, revocation) ends every session.
-        return f"{self.id}:{self.token_version}"
+        # The token version and the sign-in ride in the session and the remember cookie: raising the version
+        # (deactivation, sign-out everywhere) ends every session, revoking the sign-in ends this one.
+        return f"{self.id}:{self.token_version}:{self.login_session_id or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
@@ -111,5 +115,30 @@ class InviteCode(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SessionChannel(enum.StrEnum):
+    STAFF = "staff"  # the staff pages' password sign-in
+    WORKER = "worker"  # a worker's browser, bound with an invite code
+    MINIPROGRAM = "miniprogram"  # a bearer token from the mini-program's WeChat login
+
+
+class LoginSession(Base):
+    """One sign-in: a browser's session (and its remember cookie), or a mini-program token.
+
+    Every session cookie and every API token names its sign-in, which is checked on each request, so that
+    logging out ends it on the server: a copied cookie, the remember cookie and the tokens minted under it stop
+    working at once. Only a random id is kept, nothing that would let a reader of the table sign in.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[SessionChannel] = mapped_column(str_enum(SessionChannel, "session_channel", 16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

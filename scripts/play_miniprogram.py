@@ -55,7 +55,8 @@ def own_server():
     threading.Thread(target=standin.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        env = {**os.environ, "QIAOMEN_ENV": "development", "DATABASE_URL": f"sqlite:///{folder}/play.db",
+        env = {**os.environ, "QIAOMEN_ENV": "development", "QIAOMEN_INSTANCE_DIR": folder,
+               "DATABASE_URL": f"sqlite:///{folder}/play.db",
                "UPLOAD_DIR": f"{folder}/uploads", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
                "WECHAT_APPID": DEFAULT_APPID, "WECHAT_SECRET": DEFAULT_SECRET, "WECHAT_API_BASE": standin.url}
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -86,7 +87,7 @@ def own_server():
             yield base, invite, doors
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=60)
             standin.shutdown()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server.config import check_config, load_config, normalize_database_url
+from server.config import load_config, normalize_database_url, provide_instance_secrets, settle_config
 from server.security_headers import register_security_headers
 
 
@@ -19,6 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
     """
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     configure(app, config)
+    check_installation(app)
+    provide_secrets(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -32,7 +34,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
     settings = load_config()
     settings.update(overrides or {})
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
-    check_config(settings)
+    settle_config(settings)
     app.config.update(settings)
     app.json.ensure_ascii = False  # Chinese messages stay readable in JSON
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -43,6 +45,20 @@ def configure(app: Flask, overrides: dict | None) -> None:
         # Behind nginx: take the client address and scheme from X-Forwarded-* headers.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def check_installation(app: Flask) -> None:
+    """Fail before the first request when a part the pages need is missing (front-end assets, the label font,
+    a writable instance folder), instead of a signature pad that silently does nothing."""
+    from server.preflight import check_installation as check
+
+    check(app.config)
+
+
+def provide_secrets(app: Flask) -> None:
+    """Outside production, unset keys are made for this instance (never a public constant), said once in the log."""
+    for line in provide_instance_secrets(app.config):
+        app.logger.warning(line)
 
 
 def _engine_options(url: str) -> dict:
@@ -71,9 +87,11 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         tune_sqlite_connections(db.engine)
 
-    from server.web.auth import load_user
+    from server.web.auth import client_identifier, load_user
 
     login_manager.user_loader(load_user)
+    # Strong session protection keyed on the real client address, never a client-written X-Forwarded-For.
+    login_manager._session_identifier_generator = client_identifier
 
     from server.services.crypto import FieldCipher
 
@@ -115,9 +133,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from server.services.wechat_login import dev_login_on
     from server.timefmt import local_time
 
     app.add_template_filter(local_time)
+    # Every page says so while anyone may log in to the API with any code.
+    app.context_processor(lambda: {"dev_login_on": dev_login_on(app.config)})
 
 
 def register_commands(app: Flask) -> None:

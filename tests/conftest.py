@@ -64,6 +64,7 @@ def _test_config(url: str, upload_dir) -> dict:
         "PUBLIC_BASE_URL": "https://qiaomen.example.cn",
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "WECHAT_DEV_LOGIN": True,  # the API tests log in without WeChat, as a developer's machine does
     }
 
 

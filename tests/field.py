@@ -10,8 +10,8 @@ from PIL import Image
 
 from models import AreaLevel, Role, User
 from server.extensions import db
-from server.services.api_tokens import issue_token
 from server.services.areas import create_area
+from server.services.sessions import api_token
 from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
 
 
@@ -54,7 +54,9 @@ def build_field() -> Field:
 
 
 def bearer(app, user: User) -> dict:
-    token = issue_token(app.config["SECRET_KEY"], dt.timedelta(hours=1), user=user)
+    """The Authorization header of a new mini-program sign-in of ``user`` (committed)."""
+    token, _ = api_token(app.config, user=user)
+    db.session.commit()
     return {"Authorization": f"Bearer {token}"}
 
 

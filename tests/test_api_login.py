@@ -102,7 +102,8 @@ def test_rate_limits_in_redis_are_shared_by_every_gunicorn_worker(database, tmp_
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     prefix = f"qiaomen-test-{_uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "QIAOMEN_ENV": "development", "DATABASE_URL": database.url, "UPLOAD_DIR": str(tmp_path),
+    env = {**os.environ, "QIAOMEN_ENV": "development", "WECHAT_DEV_LOGIN": "1", "QIAOMEN_INSTANCE_DIR": str(tmp_path),
+           "DATABASE_URL": database.url, "UPLOAD_DIR": str(tmp_path),
            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "RATELIMIT_KEY_PREFIX": prefix}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
                                "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -123,7 +124,7 @@ def test_rate_limits_in_redis_are_shared_by_every_gunicorn_worker(database, tmp_
         assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)  # a loaded machine shuts four workers down slowly
         client = redis.Redis(host="127.0.0.1", port=6379, db=15)
         for key in client.keys(f"*{prefix}*"):
             client.delete(key)

@@ -4,9 +4,10 @@ import datetime as dt
 import jwt
 import pytest
 
-from models import Role
+from models import Role, SessionChannel
 from server.extensions import db as _db
 from server.services.api_tokens import issue_token
+from server.services.sessions import start_session
 from tests.factories import make_tree, make_user
 from tests.field import bearer, upload, visit_payload
 
@@ -88,13 +89,15 @@ ROUTES = [("GET", f"{API}/me"), ("GET", f"{API}/campaigns"), ("GET", f"{API}/hou
 
 def _tokens(app, user):
     key_app = app.config["SECRET_KEY"]
-    good = issue_token(key_app, dt.timedelta(hours=1), user=user)
-    expired = issue_token(key_app, dt.timedelta(hours=1), user=user,
+    sign_in = start_session(user, SessionChannel.MINIPROGRAM).id
+    _db.session.commit()
+    good = issue_token(key_app, dt.timedelta(hours=1), user=user, session_id=sign_in)
+    expired = issue_token(key_app, dt.timedelta(hours=1), user=user, session_id=sign_in,
                           now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
     header, payload, signature = good.split(".")
     tampered = f"{header}.{payload[:-2]}{'A' if payload[-2] != 'A' else 'B'}{payload[-1]}.{signature}"
     unsigned = jwt.encode(jwt.decode(good, options={"verify_signature": False}), None, algorithm="none")
-    foreign = issue_token("another-secret", dt.timedelta(hours=1), user=user)
+    foreign = issue_token("another-secret", dt.timedelta(hours=1), user=user, session_id=sign_in)
     return {"missing": None, "expired": expired, "tampered": tampered, "alg_none": unsigned, "foreign": foreign,
             "garbage": "not.a.token"}
 

@@ -22,9 +22,10 @@ def outage(db):
     event.remove(db.engine, "before_cursor_execute", refuse)
 
 
-def test_an_api_request_while_the_database_is_unreachable_answers_503_in_the_error_shape(app, client, field, outage):
-    payload = visit_payload(field.campaign, field.households_a1[0])
-    response = client.post("/api/mp/v1/visits", json=payload, headers=bearer(app, field.users["worker_a1"]))
+def test_an_api_request_while_the_database_is_unreachable_answers_503_in_the_error_shape(app, client, field, request):
+    payload, headers = visit_payload(field.campaign, field.households_a1[0]), bearer(app, field.users["worker_a1"])
+    request.getfixturevalue("outage")
+    response = client.post("/api/mp/v1/visits", json=payload, headers=headers)
     assert response.status_code == 503
     assert_error_shape(response.get_json(), 503)
     assert response.get_json()["message"] == "数据库暂时不可用，请稍后再试"

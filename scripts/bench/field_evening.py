@@ -31,9 +31,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench.common import SECRET, app_for, fresh_database, gunicorn  # noqa: E402
+from scripts.bench.common import app_for, fresh_database, gunicorn  # noqa: E402
 
 API = "/api/mp/v1"
+HEAD_PASSWORD = "bench-head-password"
 
 
 class Recorder:
@@ -64,12 +65,13 @@ def prepare(url: str, folder: Path, households: int, workers: int) -> dict:
 
     from models import AreaLevel, Building, Household, Role, User
     from server.extensions import db
-    from server.services.accounts import create_user
-    from server.services.api_tokens import issue_token
+    from server.services.accounts import create_user, set_password
     from server.services.areas import areas_under
-    from server.services.demo_city import DEMO_PASSWORD, seed_demo_city
+    from server.services.demo_city import seed_demo_city
+    from server.services.sessions import api_token
 
-    with app_for(url, folder).app_context():
+    app = app_for(url, folder)
+    with app.app_context():
         upgrade()
         city = seed_demo_city(households=households, seed=9)
         db.session.commit()
@@ -83,12 +85,13 @@ def prepare(url: str, folder: Path, households: int, workers: int) -> dict:
             grid = grids[n % len(grids)]
             user = create_user(f"网格员{n}", Role.GRID_WORKER, [grid], username=f"evening{n}").user
             people.append((user, grid.id))
-        db.session.commit()
-        ttl = dt.timedelta(hours=3)
         heads = db.session.scalars(select(User).where(User.role == Role.COMMUNITY_HEAD)).all()
-        return {"campaign": city.campaign.id, "password": DEMO_PASSWORD, "heads": [h.username for h in heads],
-                "workers": [(issue_token(SECRET, ttl, user=u), grid_id) for u, grid_id in people],
-                "doors": doors, "tokens": tokens}
+        for head in heads:  # the demo's public password is refused by the production server under test
+            set_password(head, HEAD_PASSWORD)
+        workers = [(api_token(app.config, user=u)[0], grid_id) for u, grid_id in people]
+        db.session.commit()
+        return {"campaign": city.campaign.id, "password": HEAD_PASSWORD, "heads": [h.username for h in heads],
+                "workers": workers, "doors": doors, "tokens": tokens}
 
 
 def photo(rng: random.Random) -> bytes:

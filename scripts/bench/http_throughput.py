@@ -34,7 +34,7 @@ def seed(url: str, workdir: Path, households: int) -> dict:
 
     from models import Area, Building, Household, Role, User, user_area
     from server.extensions import db
-    from server.services.api_tokens import issue_token
+    from server.services.sessions import api_token
     from server.services.demo_city import seed_demo_city
 
     app = app_for(url, workdir)
@@ -48,9 +48,11 @@ def seed(url: str, workdir: Path, households: int) -> dict:
         doors = db.session.execute(select(Household.id, Household.token).join(Building)
                                    .where(Building.grid_id == grid_id).order_by(Household.id)).all()
         admin = db.session.scalar(select(User).where(User.role == Role.DISTRICT_ADMIN))
-        ttl = dt.timedelta(hours=2)
+        worker_token, _ = api_token(app.config, user=worker)
+        admin_token, _ = api_token(app.config, user=admin)
+        db.session.commit()
         return {"campaign": city.campaign.id, "district": city.district.id, "community": grid.parent_id,
-                "worker_token": issue_token(SECRET, ttl, user=worker), "admin_token": issue_token(SECRET, ttl, user=admin),
+                "worker_token": worker_token, "admin_token": admin_token,
                 "households": [d[0] for d in doors], "tokens": [d[1] for d in doors]}
 
 

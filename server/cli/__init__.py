@@ -1,4 +1,12 @@
 """Flask CLI commands: ``flask --app wsgi <command>``."""
+from __future__ import annotations
+
+import functools
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from server.config import ConfigError
 
 
 def commands() -> list:
@@ -11,8 +19,33 @@ def commands() -> list:
     from .maintenance import backup_command, sweep_files_command
     from .pledges import verify_pledges_command
     from .retention import purge_command
-    from .users import create_user_command
+    from .users import create_user_command, set_password_command
 
-    return [seed_demo_command, import_households_command, create_user_command, qr_labels_command,
-            rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
-            backup_command, sweep_files_command]
+    return [_in_plain_words(command) for command in (
+        seed_demo_command, import_households_command, create_user_command, qr_labels_command,
+        rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
+        backup_command, sweep_files_command, set_password_command)]
+
+
+def _in_plain_words(command: click.Command) -> click.Command:
+    """A command stopped by its configuration says so in one Chinese line and exits 1, never with a traceback."""
+    callback = command.callback
+    if getattr(callback, "in_plain_words", False):  # the factory runs once per app; wrap once
+        return command
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except ConfigError as error:
+            message = f"配置错误：{error}"
+        except OperationalError as error:
+            name = type(error.orig).__name__ if error.orig is not None else "OperationalError"
+            message = (f"无法使用数据库（{name}）：请检查 DATABASE_URL，以及数据库是否已启动、"
+                       "是否已运行 flask --app wsgi db upgrade")
+        click.echo(message, err=True)
+        click.get_current_context().exit(1)
+
+    run.in_plain_words = True
+    command.callback = run
+    return command

@@ -25,7 +25,9 @@ from .progress import Progress
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds areas.")
 @with_appcontext
 def seed_demo_command(count: int, seed: int, activity: float | None, if_empty: bool) -> None:
-    """Build a demo city: areas, buildings, households, staff and an active campaign."""
+    """Build a demo city: areas, buildings, households, staff and an active campaign (never in production)."""
+    if current_app.config["QIAOMEN_ENV"] == "production":
+        raise click.ClickException("生产模式下不能生成演示数据（演示账号共用公开密码）：试用请设 QIAOMEN_ENV=development")
     if db.session.scalar(select(Area.id).limit(1)) is not None:
         if if_empty:
             click.echo("数据库中已有数据，跳过演示数据。")

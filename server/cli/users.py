@@ -5,9 +5,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from models import Area, Role
+import secrets
+
+from sqlalchemy import select
+
+from models import Area, Role, User
 from server.extensions import db
-from server.services.accounts import AccountError, create_user
+from server.services.accounts import AccountError, create_user, reset_password
 
 
 @click.command("create-user")
@@ -28,7 +32,8 @@ def create_user_command(role: str, area_ids: tuple[int, ...], name: str, usernam
         areas.append(area)
     try:
         account = create_user(name, Role(role), areas, username=username, password=password,
-                              invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"])
+                              invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"],
+                              refuse_public_passwords=current_app.config["QIAOMEN_ENV"] == "production")
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -40,3 +45,23 @@ def create_user_command(role: str, area_ids: tuple[int, ...], name: str, usernam
         click.echo(f"一次性邀请码：{account.invite_code}（{hours} 小时内有效，用一次即失效）")
     elif password is None:
         click.echo(f"初始密码：{account.password}（只显示这一次，请转交本人）")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password", help="The new password (8+ characters); a random one is made and printed if omitted.")
+@with_appcontext
+def set_password_command(username: str, password: str | None) -> None:
+    """Set a head's or admin's password, e.g. to replace the demo's public one; clears a lock-out and signs the
+    account out everywhere."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or user.role.is_field_worker:
+        raise click.BadParameter(f"没有用户名为 {username} 的负责人或管理员账号", param_hint="USERNAME")
+    chosen = password or secrets.token_urlsafe(9)
+    try:
+        reset_password(user, chosen, refuse_public_passwords=current_app.config["QIAOMEN_ENV"] == "production")
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"已为 {user.name}（{user.username}）设置新密码" + ("" if password else f"：{chosen}（只显示这一次）"))

@@ -13,6 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Area, InviteCode, Role, User, utcnow
 from server.extensions import db
+from server.services.sessions import sign_out_everywhere
+
+#: The demo city's shared password for heads and admins: it is printed in the README.
+DEMO_PASSWORD = "qiaomen2026"
+#: Passwords anyone can read (the demo's): never accepted in production.
+PUBLIC_PASSWORDS = frozenset({DEMO_PASSWORD})
 
 # Letters and digits that cannot be misread on a phone screen or a printout.
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -36,6 +42,10 @@ class AccountError(ValueError):
 
 class InvalidCredentials(Exception):
     """Username or password wrong, or the account cannot log in with a password."""
+
+
+class PublicPassword(Exception):
+    """The password is right, but public (the demo's): production does not accept it."""
 
 
 class AccountLocked(Exception):
@@ -66,7 +76,8 @@ def _unique_username(base: str) -> str:
 
 
 def create_user(name: str, role: Role, areas: list[Area], username: str | None = None,
-                password: str | None = None, invite_ttl_hours: int = 72) -> NewAccount:
+                password: str | None = None, invite_ttl_hours: int = 72,
+                refuse_public_passwords: bool = False) -> NewAccount:
     """Create a staff account acting in ``areas``.
 
     Web roles (heads, admins) get a password: ``password`` or a generated one.
@@ -74,7 +85,7 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
 
     Raises:
         AccountError: no areas, an area of the wrong level for the role, a taken
-            username, or a password given for a field worker.
+            username, a password given for a field worker, or a public one where refused.
     """
     role = Role(role)
     name = (name or "").strip()
@@ -99,32 +110,45 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
         db.session.flush()
         return NewAccount(user, invite_code=issue_invite_code(user, invite_ttl_hours))
     password = password or secrets.token_urlsafe(9)
-    set_password(user, password)
+    set_password(user, password, refuse_public_passwords)
     db.session.flush()
     return NewAccount(user, password=password)
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, refuse_public_passwords: bool = False) -> None:
     """Store a salted hash of ``password``, and clear any lock-out.
 
     Raises:
-        AccountError: a password shorter than 8 characters.
+        AccountError: a password shorter than 8 characters, or a public one where they are refused.
     """
     if len(password) < 8:
         raise AccountError("密码至少 8 位")
+    if refuse_public_passwords and password in PUBLIC_PASSWORDS:
+        raise AccountError("这是公开的演示密码，正式环境不能使用")
     user.password_hash = generate_password_hash(password, method=_hash_method())
     user.failed_logins = 0
     user.locked_until = None
 
 
+def reset_password(user: User, password: str, refuse_public_passwords: bool = False) -> None:
+    """Give an existing account a new password and sign it out everywhere. Flushes.
+
+    Raises:
+        AccountError: as ``set_password``.
+    """
+    set_password(user, password, refuse_public_passwords)
+    sign_out_everywhere(user)
+
+
 def authenticate(username: str, password: str, max_failures: int = 5, lockout_minutes: int = 15,
-                 now: dt.datetime | None = None) -> User:
+                 now: dt.datetime | None = None, refuse_public_passwords: bool = False) -> User:
     """Check a password login, counting failures towards a temporary lock-out.
 
     Raises:
         AccountLocked: the account is locked, or this failure locked it.
         InvalidCredentials: unknown user, wrong password, inactive account, or
             a field worker (who has no password).
+        PublicPassword: the right password, but a public one, where they are refused (production).
     """
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
@@ -144,6 +168,8 @@ def authenticate(username: str, password: str, max_failures: int = 5, lockout_mi
         raise InvalidCredentials()
     if not user.active:
         raise InvalidCredentials()
+    if refuse_public_passwords and password in PUBLIC_PASSWORDS:
+        raise PublicPassword()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -177,8 +203,21 @@ def find_invite(code: str, now: dt.datetime | None = None) -> InviteCode | None:
 def deactivate_user(user: User) -> None:
     """Stop an account: no more logins, and every token and session it holds is revoked. Flushes."""
     user.active = False
-    user.token_version += 1
-    db.session.flush()
+    sign_out_everywhere(user)
+
+
+def reinvite(user: User, ttl_hours: int = 72, now: dt.datetime | None = None) -> str:
+    """A new one-time invite code for ``user`` (e.g. a new phone), replacing everything before it: every device
+    the person had is signed out and every earlier unused code stops working. Flushes.
+
+    Returns the new code, to hand over once.
+    """
+    now = now or utcnow()
+    sign_out_everywhere(user, now)
+    for invite in db.session.scalars(select(InviteCode).where(
+            InviteCode.user_id == user.id, InviteCode.used_at.is_(None), InviteCode.expires_at > now)):
+        invite.expires_at = now
+    return issue_invite_code(user, ttl_hours, now)
 
 
 class InviteNotValid(ValueError):

@@ -1,8 +1,9 @@
 """Bearer tokens for the mini-program API: signed JWTs (HS256 only) with an expiry.
 
-A token for a bound staff member carries ``scope="full"`` and the user's
-``token_version`` (raised to revoke every token issued so far). A WeChat user
-not yet bound gets ``scope="bind"``: it can only call ``/auth/bind``.
+A token for a bound staff member carries ``scope="full"``, the user's
+``token_version`` (raised to revoke every token issued so far) and the sign-in it
+was issued under (``sid``: logging out of that sign-in revokes the token). A WeChat
+user not yet bound gets ``scope="bind"``: it can only call ``/auth/bind``.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class TokenClaims:
     user_id: int | None
     openid: str | None
     version: int
+    session_id: str | None = None
 
 
 def _key(secret_key: str) -> bytes:
@@ -39,13 +41,19 @@ def _key(secret_key: str) -> bytes:
 
 
 def issue_token(secret_key: str, ttl: dt.timedelta, user: User | None = None, openid: str | None = None,
-                now: dt.datetime | None = None) -> str:
-    """A full token for ``user``, or a bind-only token for an unbound ``openid``."""
+                now: dt.datetime | None = None, session_id: str | None = None) -> str:
+    """A full token for ``user`` under the sign-in ``session_id``, or a bind-only token for an unbound ``openid``.
+
+    Raises:
+        ValueError: a full token asked for without the sign-in it belongs to.
+    """
     now = now or utcnow()
     claims = {"iss": ISSUER, "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp()),
               "jti": secrets.token_urlsafe(8)}
     if user is not None:
-        claims.update(sub=str(user.id), scope=FULL, ver=user.token_version)
+        if not session_id:
+            raise ValueError("a full token belongs to a sign-in: pass session_id")
+        claims.update(sub=str(user.id), scope=FULL, ver=user.token_version, sid=session_id)
     else:
         claims.update(sub=f"openid:{openid}", scope=BIND, openid=openid, ver=0)
     return jwt.encode(claims, _key(secret_key), algorithm=ALGORITHM)
@@ -63,8 +71,8 @@ def read_token(secret_key: str, token: str) -> TokenClaims:
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     scope = claims.get("scope")
-    if scope == FULL and str(claims["sub"]).isdigit():
-        return TokenClaims(FULL, int(claims["sub"]), None, int(claims.get("ver", 0)))
+    if scope == FULL and str(claims["sub"]).isdigit() and isinstance(claims.get("sid"), str):
+        return TokenClaims(FULL, int(claims["sub"]), None, int(claims.get("ver", 0)), claims["sid"])
     if scope == BIND and claims.get("openid"):
         return TokenClaims(BIND, None, claims["openid"], 0)
     raise InvalidToken("unknown scope")

@@ -18,14 +18,12 @@ from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Communi
 from models.personal import phone_index
 from server.extensions import db
 from server.timefmt import local_today
-from server.services.accounts import issue_invite_code
+from server.services.accounts import DEMO_PASSWORD, issue_invite_code
 from server.services.areas import create_area
 from server.services.bulk import bulk_insert
 from server.services.ledger_rebuild import refresh_population
 from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
 
-#: The password of every demo head and admin, printed by ``seed-demo`` and the README.
-DEMO_PASSWORD = "qiaomen2026"
 #: Qianjiang, Chongqing (黔江区): the demo city sits around these coordinates.
 CITY_CENTER = (29.5333, 108.7707)
 HOUSEHOLDS_PER_COMMUNITY = 3000

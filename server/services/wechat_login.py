@@ -1,8 +1,9 @@
 """Mini-program login: a ``wx.login`` code becomes an openid, and an invite code binds it to a staff account.
 
 ``session_key`` is never stored and never leaves this module: Qiaomen needs
-only the openid. Without ``WECHAT_APPID``, outside production, a development
-login turns a code into a stable ``dev_`` openid, so the demo works with no WeChat.
+only the openid. The development login (``WECHAT_DEV_LOGIN=1``, without an
+AppID, never in production) turns a code into a stable ``dev_`` openid, so the
+demo works with no WeChat; a missing AppID alone turns nothing on.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from server.services.wechat import WeChatClient, WeChatNotConfigured
 
 
 class LoginUnavailable(RuntimeError):
-    """No WeChat configured in production: there is no way to log in."""
+    """No WeChat configured and no development login asked for: there is no way to log in."""
 
 
 class InviteInvalid(ValueError):
@@ -40,18 +41,24 @@ def dev_openid(code: str) -> str:
     return "dev_" + hashlib.sha256(code.encode()).hexdigest()[:28]
 
 
+def dev_login_on(config) -> bool:
+    """Whether anyone may log in with any code: only when asked for, without an AppID, and never in production."""
+    return bool(config.get("WECHAT_DEV_LOGIN")) and not config.get("WECHAT_APPID") \
+        and config.get("QIAOMEN_ENV") != "production"
+
+
 def openid_for_code(code: str, config) -> str:
-    """Exchange a ``wx.login`` code for an openid with ``jscode2session``, or the dev login.
+    """Exchange a ``wx.login`` code for an openid with ``jscode2session``, or the development login.
 
     Raises:
-        LoginUnavailable: production without WeChat settings.
+        LoginUnavailable: no WeChat settings, and no development login outside production.
         wechat.WeChatError, wechat.WeChatUnavailable: WeChat refused or failed.
     """
     try:
         client = WeChatClient.from_config(config)
     except WeChatNotConfigured:
-        if config["QIAOMEN_ENV"] == "production":
-            raise LoginUnavailable("WECHAT_APPID is required in production; the development login is off") from None
+        if not dev_login_on(config):
+            raise LoginUnavailable("WECHAT_APPID is not set and the development login is off") from None
         return dev_openid(code)
     session = client.code_to_session(code)
     return session["openid"]  # session_key is dropped here, on purpose

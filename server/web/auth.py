@@ -1,14 +1,20 @@
-"""Staff sign-in with a password and a session cookie, with lock-out after repeated failures."""
+"""Staff sign-in with a password and a session cookie, with lock-out after repeated failures.
+
+Every sign-in is a ``LoginSession`` on the server (``server.services.sessions``): the session cookie and the
+remember cookie name it, and logging out revokes it.
+"""
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from models import User
+from models import SessionChannel, User
 from server.extensions import db
-from server.services.accounts import AccountLocked, InvalidCredentials, authenticate
+from server.services.accounts import AccountLocked, InvalidCredentials, PublicPassword, authenticate
+from server.services.sessions import end_session, signed_in_user, start_session
 from server.timefmt import local_time
 from server.web.forms import LoginForm
 
@@ -16,12 +22,40 @@ bp = Blueprint("auth", __name__)
 
 
 def load_user(session_id: str) -> User | None:
-    """The signed-in user of a session, unless deactivated or revoked since (its token version moved on)."""
-    user_id, _, version = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or str(user.token_version) != version:
+    """The signed-in user of a session or remember cookie (``user:version:sign-in``), unless deactivated, signed
+    out everywhere (its token version moved on) or logged out of this sign-in since."""
+    user_id, version, login_session = (session_id.split(":") + ["", ""])[:3]
+    if not (user_id.isdigit() and version.isdigit() and login_session):
         return None
-    return user
+    return signed_in_user(int(user_id), int(version), login_session)
+
+
+def client_identifier() -> str:
+    """What Flask-Login's strong session protection binds a session to: the client's address and browser.
+
+    The address is ``request.remote_addr``, which ``X-Forwarded-For`` sets only through ProxyFix when
+    ``TRUSTED_PROXIES`` says a proxy is in front; a header the client wrote itself changes nothing.
+    """
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
+
+
+def sign_in(user: User, channel: SessionChannel, **remember) -> None:
+    """Start a server-side sign-in for ``user`` in a fresh session (whatever the browser held before is dropped,
+    the CSRF token renewed), and commit it."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy of the old token
+    start_session(user, channel)
+    db.session.commit()
+    login_user(user, **remember)
+
+
+def sign_out() -> None:
+    """End the current sign-in on the server, then in the browser (session and remember cookie), and commit."""
+    end_session(getattr(current_user, "login_session_id", None))
+    db.session.commit()
+    logout_user()
+    session.clear()
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -49,7 +83,12 @@ def login():
         try:
             user = authenticate(form.username.data, form.password.data,
                                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+                                lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
+                                refuse_public_passwords=current_app.config["QIAOMEN_ENV"] == "production")
+        except PublicPassword:
+            db.session.commit()
+            flash("这是公开的演示密码，正式环境不能使用：请管理员用 flask --app wsgi set-password 为您重设密码", "error")
+            status = 403
         except AccountLocked as locked:
             db.session.commit()
             flash(f"登录失败次数过多，账号已锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
@@ -59,9 +98,9 @@ def login():
             flash("用户名或密码错误", "error")
             status = 401
         else:
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_of(user))
+            next_page = _safe_next(request.args.get("next"))
+            sign_in(user, SessionChannel.STAFF)
+            return redirect(next_page or _home_of(user))
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form), status
@@ -70,6 +109,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    """Sign out: this sign-in ends on the server, so a copy of its cookie no longer works either."""
+    sign_out()
     flash("您已退出登录", "info")
     return redirect(url_for("auth.login"))

@@ -7,20 +7,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import error_payload, log_database_unavailable
 from server.extensions import db
-from server.web.assets import missing_vendor_files
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def landing():
-    return render_template("landing.html", env=current_app.config["QIAOMEN_ENV"],
-                           database=db.engine.dialect.name)
+    return render_template("landing.html")
 
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers; 503 in the error shape when it does not."""
+    """200 when the database answers; 503 in the error shape when it does not.
+
+    It says nothing else to anonymous callers: not the run mode, not the kind of database."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
@@ -28,8 +28,7 @@ def healthz():
         db.session.rollback()
         body = error_payload(503, "数据库无法连接", {"database": ["unreachable"]})
         return jsonify(body), 503
-    return jsonify({"status": "ok", "database": db.engine.dialect.name,
-                    "assets_missing": missing_vendor_files(current_app.config["ASSETS_DIR"])})
+    return jsonify({"status": "ok"})
 
 
 @bp.get("/<name>.txt")

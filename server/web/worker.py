@@ -11,19 +11,20 @@ import datetime as dt
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
                    url_for)
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from models import Role
+from models import Role, SessionChannel
 from server.extensions import db, limiter
 from server.services import ledger
 from server.services.accounts import InviteNotValid, redeem_invite
-from server.services.api_tokens import issue_token
+from server.services.sessions import api_token
 from server.services.campaigns import campaigns_covering
 from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.worker_activity import today_for
+from server.web.auth import sign_in, sign_out
 
 bp = Blueprint("worker", __name__, url_prefix="/w")
 FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
@@ -66,8 +67,7 @@ def login():
                 form.invite_code.errors.append("这个邀请码不是网格员或志愿者的")
                 status = 400
             else:
-                db.session.commit()
-                login_user(user, remember=True, duration=_session_length(user))
+                sign_in(user, SessionChannel.WORKER, remember=True, duration=_session_length(user))
                 return redirect(url_for("worker.home"))
     elif request.method == "POST":
         status = 400
@@ -85,7 +85,10 @@ def _session_length(user) -> dt.timedelta:
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    """End this browser's sign-in on the server: its cookies and the API token the page was given stop working.
+
+    The page asks first when visits are still queued on the phone (``worker.js``)."""
+    sign_out()
     return redirect(url_for("worker.login"))
 
 
@@ -137,8 +140,8 @@ def app_data():
     if campaign is None:
         return jsonify({"campaign": None, "households": [], "worker": {"id": current_user.id, "name": current_user.name}})
     text = campaign.current_pledge_text
-    ttl = dt.timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
-    token, expires_in = issue_token(current_app.config["SECRET_KEY"], ttl, user=current_user), int(ttl.total_seconds())
+    # The token belongs to this browser's sign-in: logging out here revokes it too.
+    token, expires_in = api_token(current_app.config, user=current_user, session_id=current_user.login_session_id)
     return jsonify({
         "worker": {"id": current_user.id, "name": current_user.name},
         "token": token, "token_expires_in": expires_in,

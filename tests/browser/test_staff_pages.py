@@ -11,9 +11,8 @@ def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_landing_page_says_what_is_running_and_where_to_go_on_a_phone(page, live_server):
+def test_the_landing_page_says_where_to_go_on_a_phone(page, live_server):
     page.goto("/")
-    assert "服务运行中" in page.get_by_test_id("status").inner_text()
     assert page.get_by_text("居民", exact=True).is_visible()
     assert page.get_by_text("社区、街道、区工作人员 ›").is_visible()
     assert no_horizontal_scroll(page)

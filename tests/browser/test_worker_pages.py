@@ -203,3 +203,81 @@ def test_a_visit_the_server_refuses_stays_in_the_queue_with_its_reason(phone, li
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="清空队列").click()
     page.get_by_test_id("queue").wait_for(state="hidden")
+
+
+PHONE_COPY = """() => new Promise((resolve) => {
+    const opened = indexedDB.open("qiaomen-worker", 1);
+    opened.onsuccess = () => {
+        const counts = {}, stores = ["app", "doors", "queue"];
+        const t = opened.result.transaction(stores, "readonly");
+        stores.forEach((name) => { const c = t.objectStore(name).count(); c.onsuccess = () => { counts[name] = c.result; }; });
+        t.oncomplete = () => resolve(counts);
+    };
+})"""
+
+
+def queue_offline(page, doors):
+    go_offline(page)
+    for household_id, _ in doors:
+        page.goto(f"/w/visit?household={household_id}")
+        page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
+        fill_contacted(page)
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("待同步：有信号时自动发送").wait_for()
+    page.goto("/w/")
+    assert page.get_by_test_id("queued").count() == len(doors)
+
+
+def test_logging_out_with_unsent_visits_says_how_many_and_sends_them_before_forgetting_the_phones_copy(
+        phone, live_server, worker):
+    page = phone
+    sign_in(page, worker["code"])
+    token = page.evaluate("window.qiaomenWorker.refreshApp().then((app) => app.token)")
+    doors = worker["doors"][6:8]
+    queue_offline(page, doors)
+    page.get_by_role("button", name="退出登录").click()
+    assert "还有 2 条走访记录没有发送" in page.get_by_test_id("logout-count").inner_text()
+    shot(page, "logout-queued")
+    page.get_by_role("button", name="先同步再退出").click()
+    page.get_by_text("没有网络，无法同步").wait_for(timeout=15000)
+    assert page.url.endswith("/w/") and page.evaluate(PHONE_COPY)["queue"] == 2
+    go_online(page)
+    page.get_by_role("button", name="先同步再退出").click()
+    page.wait_for_url("**/w/login", timeout=15000)
+    assert sum(count(live_server, Visit, household_id=h) for h, _ in doors) == 2
+    assert page.evaluate(PHONE_COPY) == {"app": 0, "doors": 0, "queue": 0}
+    refused = page.request.get("/api/mp/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status == 401, "the page's token ended with its sign-in"
+
+
+def test_a_worker_may_give_up_unsent_visits_only_by_saying_so_and_then_nothing_stays_on_the_phone(
+        phone, live_server, worker):
+    page = phone
+    sign_in(page, worker["code"])
+    doors = worker["doors"][8:9]
+    page.context.route("**/api/mp/v1/sync", lambda route: route.abort("internetdisconnected"))
+    queue_offline(page, doors)
+    go_online(page)  # the pages are reachable again, but a visit still cannot be sent
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_test_id("logout-dialog").wait_for()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="放弃这些记录并退出").click()
+    assert page.url.endswith("/w/") and page.evaluate(PHONE_COPY)["queue"] == 1, "dismissed: nothing dropped"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="放弃这些记录并退出").click()
+    page.wait_for_url("**/w/login", timeout=15000)
+    assert page.evaluate(PHONE_COPY) == {"app": 0, "doors": 0, "queue": 0}
+    assert count(live_server, Visit, household_id=doors[0][0]) == 0
+
+
+def test_logging_out_with_nothing_queued_signs_out_at_once_and_clears_the_phones_copy(phone, live_server, worker):
+    page = phone
+    sign_in(page, worker["code"])
+    page.wait_for_function("() => window.qiaomenWorker !== undefined")
+    page.evaluate("window.qiaomenWorker.refreshApp()")
+    assert page.evaluate(PHONE_COPY)["doors"] > 0
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/w/login", timeout=15000)
+    assert page.evaluate(PHONE_COPY) == {"app": 0, "doors": 0, "queue": 0}
+    page.goto("/w/")
+    page.wait_for_url("**/w/login**")

@@ -12,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from models import AreaLevel, Role, User, user_area
 from server.extensions import db
-from server.services.accounts import create_user, deactivate_user, issue_invite_code
+from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker
+from server.services.sessions import sign_out_everywhere
 from server.services.areas import areas_under
 from server.services.door_codes import qr_png
 from server.services.household_files import FileFormatError, read_household_file
@@ -67,12 +68,23 @@ def team():
 
 @bp.post("/team/<int:user_id>/invite")
 def reinvite(user_id: int):
-    """A new one-time invite code, e.g. for a worker's new phone."""
+    """A new one-time invite code, e.g. for a worker's new phone: every device the worker had is signed out and
+    every earlier unused code stops working."""
     chosen = selection()
     worker = _worker_or_404(user_id)
-    code = issue_invite_code(worker, current_app.config["INVITE_TTL_HOURS"])
+    code = reinvite_worker(worker, current_app.config["INVITE_TTL_HOURS"])
     db.session.commit()
     return _invite_page(chosen, InviteWorkerForm(formdata=None), code, worker)
+
+
+@bp.post("/team/<int:user_id>/sign-out")
+def sign_out_worker(user_id: int):
+    """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
+    worker = _worker_or_404(user_id)
+    sign_out_everywhere(worker)
+    db.session.commit()
+    flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
+    return redirect(url_for("dash.team", **request.args))
 
 
 @bp.post("/team/<int:user_id>/deactivate")

@@ -330,6 +330,63 @@
     });
   }
 
+  /* -- logging out: never drops unsent visits silently ------------------------------------------------ */
+  // The phone's copy of the doors, the bearer token and the cached pages go only when the queue is empty, or when
+  // the worker explicitly gives up what is still queued.
+  function forgetPhoneCopy() {
+    var stores = ["app", "doors", "queue"].map(function (name) { return store.clear(name); });
+    var pages = window.caches ? caches.keys().then(function (keys) {
+      return Promise.all(keys.map(function (key) { return caches["delete"](key); }));
+    }) : Promise.resolve();
+    return Promise.all(stores.concat([pages]));
+  }
+  function logoutDialog(count, form) {
+    var old = document.getElementById("logout-dialog");
+    if (old) { old.parentNode.removeChild(old); }
+    var box = document.createElement("div"), text = document.createElement("p"), note = document.createElement("p");
+    box.id = "logout-dialog";
+    box.className = "qm-card qw-logout";
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("data-testid", "logout-dialog");
+    text.setAttribute("data-testid", "logout-count");
+    text.textContent = "还有 " + count + " 条走访记录没有发送到服务器。退出登录会清除手机上的门牌数据和登录凭证。";
+    note.className = "qm-sub";
+    note.setAttribute("role", "status");
+    box.appendChild(text);
+    box.appendChild(note);
+    function button(label, kind, action) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "weui-btn weui-btn_mini " + kind;
+      b.textContent = label;
+      b.addEventListener("click", action);
+      box.appendChild(b);
+    }
+    function leave() { forgetPhoneCopy().then(function () { form.submit(); }); }
+    button("先同步再退出", "weui-btn_primary", function () {
+      note.textContent = "正在同步…";
+      sync().then(function () { return store.all("queue"); }).then(function (left) {
+        if (!left.length) { leave(); return; }
+        text.textContent = "仍有 " + left.length + " 条走访记录没有发送成功（可在清单页查看原因）。";
+        note.textContent = "";
+      })["catch"](function () { note.textContent = "没有网络，无法同步；请有信号时再试"; });
+    });
+    button("放弃这些记录并退出", "weui-btn_warn", function () {
+      if (window.confirm("这 " + count + " 条走访记录将永久丢失，确定放弃并退出吗？")) { leave(); }
+    });
+    button("取消", "weui-btn_default", function () { box.parentNode.removeChild(box); });
+    form.parentNode.insertBefore(box, form);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-logout")) { return; }
+    event.preventDefault();
+    store.all("queue").then(function (items) {
+      if (!items.length) { return forgetPhoneCopy().then(function () { form.submit(); }); }
+      logoutDialog(items.length, form);
+    })["catch"](function () { form.submit(); });
+  });
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/w/sw.js", { scope: "/" })["catch"](function () {});
   }
