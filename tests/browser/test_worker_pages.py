@@ -98,6 +98,18 @@ def fill_contacted(page, photo=None, signer=None):
         draw(page)
 
 
+def queue_offline(page, doors):
+    """Visits recorded in a dead spot: each saved to the phone's queue, none sent; ends on the home page."""
+    go_offline(page)
+    for household_id, _ in doors:
+        page.goto(f"/w/visit?household={household_id}")
+        page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
+        fill_contacted(page)
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("待同步：有信号时自动发送").wait_for()
+    page.goto("/w/")
+    assert page.get_by_test_id("queued").count() == len(doors)
+
 def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(phone, live_server, worker, tmp_path):
     page = phone
     sign_in(page, worker["code"])
@@ -145,14 +157,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
     page = phone
     sign_in(page, worker["code"])
     doors = worker["doors"][2:5]
-    go_offline(page)
-    for household_id, _ in doors:
-        page.goto(f"/w/visit?household={household_id}")
-        page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
-        fill_contacted(page)
-        page.get_by_role("button", name="保存").click()
-        page.get_by_text("待同步：有信号时自动发送").wait_for()
-    page.goto("/w/")
+    queue_offline(page, doors)
     page.reload()
     assert page.get_by_test_id("queued").count() == 3
     shot(page, "offline-queue")
@@ -215,17 +220,6 @@ PHONE_COPY = """() => new Promise((resolve) => {
     };
 })"""
 
-
-def queue_offline(page, doors):
-    go_offline(page)
-    for household_id, _ in doors:
-        page.goto(f"/w/visit?household={household_id}")
-        page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
-        fill_contacted(page)
-        page.get_by_role("button", name="保存").click()
-        page.get_by_text("待同步：有信号时自动发送").wait_for()
-    page.goto("/w/")
-    assert page.get_by_test_id("queued").count() == len(doors)
 
 
 def test_logging_out_with_unsent_visits_says_how_many_and_sends_them_before_forgetting_the_phones_copy(
