@@ -108,7 +108,7 @@ def queue_offline(page, doors):
         page.get_by_role("button", name="保存").click()
         page.get_by_text("待同步：有信号时自动发送").wait_for()
     page.goto("/w/")
-    assert page.get_by_test_id("queued").count() == len(doors)
+    page.wait_for_function("(n) => document.querySelectorAll('[data-testid=queued]').length === n", arg=len(doors))
 
 def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(phone, live_server, worker, tmp_path):
     page = phone
@@ -159,7 +159,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
     doors = worker["doors"][2:5]
     queue_offline(page, doors)
     page.reload()
-    assert page.get_by_test_id("queued").count() == 3
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=queued]').length === 3")
     shot(page, "offline-queue")
     assert sum(count(live_server, Visit, household_id=h) for h, _ in doors) == 0
     go_online(page)
