@@ -115,9 +115,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from server.services.privacy import mask_name
     from server.timefmt import local_time
 
     app.add_template_filter(local_time)
+    app.add_template_filter(mask_name)  # residents' names on pages: as models.personal says, always masked
 
 
 def register_commands(app: Flask) -> None:
