@@ -10,7 +10,7 @@ from server.extensions import db
 from server.services import ledger
 from server.services.audit import record_read
 from server.services.campaigns import campaigns_covering
-from server.services.privacy import mask_phone
+from server.services.privacy import mask_name, mask_phone
 from server.services.scope import area_in_scope, household_in_scope
 from server.services.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
@@ -91,13 +91,13 @@ class FeedbackOut(Schema):
 class DoorHouseholdOut(HouseholdOut):
     community = fields.String()
     grid = fields.String()
-    head_name = fields.String(allow_none=True)
+    head_name = fields.String(allow_none=True, metadata={"description": "masked: 张**"})
     head_phone = fields.String(allow_none=True, metadata={"description": "masked: 138****5678"})
 
     @pre_dump
     def flatten(self, household, **kwargs):
         return {**household_fields(household), "community": household.building.community.name,
-                "grid": household.building.grid.name, "head_name": household.head_name,
+                "grid": household.building.grid.name, "head_name": mask_name(household.head_name) or None,
                 "head_phone": mask_phone(household.head_phone) or None}
 
 

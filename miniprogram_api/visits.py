@@ -9,6 +9,7 @@ from server.errors import translate_messages
 from server.extensions import db
 from server.services.canvassing import (VisitConflict, VisitNotFound, VisitRejected, record_visit,
                                         sync_visits)
+from server.services.privacy import mask_name
 
 from .blueprint import ApiBlueprint
 from .schemas import ProgressOut, record_id
@@ -74,7 +75,8 @@ class HandedOutMaterialOut(Schema):
 
 class PledgeOut(Schema):
     id = fields.String()
-    signer_name = fields.String()
+    signer_name = fields.Function(lambda p: mask_name(p.signer_name), metadata={"type": "string",
+                                                                                "description": "masked: 张**"})
     relation = fields.Function(lambda p: p.relation.value)
     pledge_text_id = fields.Integer()
     signed_at = fields.AwareDateTime()

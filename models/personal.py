@@ -1,4 +1,5 @@
-"""Personal data: which columns hold it (in this one place), and the column types that encrypt it at rest.
+"""Personal data: which columns hold it and how each may be shown (in this one place), and the column types that
+encrypt it at rest.
 
 Phone numbers and the GPS of visits are encrypted with the application's data key
 (``DATA_ENCRYPTION_KEY``) when written and decrypted when read, so the database
@@ -7,28 +8,59 @@ blind index: a keyed hash of its digits, equal for equal numbers, useless withou
 """
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 from flask import current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-#: Every column that holds personal data, with what it holds and how it is protected.
+
+class Shown(enum.Enum):
+    """How a personal field may be shown, decided once per field for every reader.
+
+    The masking crawl (tests/test_masking_crawl.py) seeds every field below and checks every page,
+    API answer and export, for every kind of caller, against this decision.
+    """
+
+    #: Only masked, on every page, API answer and export, to every reader (heads and admins included):
+    #: names as 张** (``mask_name``), phone numbers as 138****5678 (``mask_phone``), both in
+    #: server/services/privacy.py. The one exception is the full phone number a head asks for with a
+    #: reason (查看完整号码): a POST, for heads and admins in scope, audited, never cached.
+    MASKED = "masked"
+    #: In full, to staff whose areas hold it (the worker of the grid, the head of the community, the admins
+    #: above); never to residents or strangers.
+    STAFF = "staff"
+    #: On no page, API answer or export at all: kept for the server's own use.
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    holds: str  # what the column holds and how it is protected, for a reader of this file
+    shown: Shown
+
+
+#: Every column that holds personal data, what it holds, how it is protected and how it may be shown.
 #: A test fails on any column whose name suggests personal data and is listed neither here nor in NOT_PERSONAL.
-PERSONAL: dict[str, str] = {
-    "household.head_name": "户主姓名：页面上脱敏显示",
-    "household.head_phone": "户主电话：加密存储，显示时脱敏，查看完整号码需填写事由并记入审计日志",
-    "household.head_phone_index": "户主电话的盲索引（带密钥的哈希），用于按号码查找",
-    "visit.lat": "走访定位纬度：加密存储，活动结束后按保留期限清除",
-    "visit.lng": "走访定位经度：加密存储，活动结束后按保留期限清除",
-    "visit.accuracy_m": "走访定位精度：随定位一并清除",
-    "visit.photo_file_id": "门前宣传照片：按保留期限清除",
-    "visit.note": "走访备注：可能提及住户",
-    "pledge.signer_name": "签字人姓名",
-    "pledge.signature_file_id": "手写签名图片：按保留期限清除",
-    "feedback.text": "住户意见建议：可能提及住户",
-    "feedback.contact_phone_encrypted": "住户留下的回访电话：加密存储，显示时脱敏",
-    "user.name": "工作人员姓名",
-    "user.wechat_openid": "工作人员的微信 openid",
-    "audit_event.ip": "查看或导出个人信息者的 IP 地址",
+PERSONAL: dict[str, PersonalField] = {
+    "household.head_name": PersonalField("户主姓名：页面、接口和导出一律脱敏显示（张**）", Shown.MASKED),
+    "household.head_phone": PersonalField(
+        "户主电话：加密存储，一律脱敏显示；查看完整号码需填写事由并记入审计日志", Shown.MASKED),
+    "household.head_phone_index": PersonalField("户主电话的盲索引（带密钥的哈希），用于按号码查找", Shown.NEVER),
+    "visit.lat": PersonalField("走访定位纬度：加密存储，活动结束后按保留期限清除", Shown.NEVER),
+    "visit.lng": PersonalField("走访定位经度：加密存储，活动结束后按保留期限清除", Shown.NEVER),
+    "visit.accuracy_m": PersonalField("走访定位精度：随定位一并清除", Shown.NEVER),
+    "visit.photo_file_id": PersonalField("门前宣传照片：按保留期限清除", Shown.STAFF),
+    "visit.note": PersonalField("走访备注：可能提及住户，其中的手机号保存时即脱敏", Shown.STAFF),
+    "pledge.signer_name": PersonalField("签字人姓名：页面、接口和导出一律脱敏显示（张**）", Shown.MASKED),
+    "pledge.signature_file_id": PersonalField("手写签名图片：按保留期限清除", Shown.STAFF),
+    "feedback.text": PersonalField("住户意见建议：可能提及住户，其中的手机号保存时即脱敏；住户的门页只显示社区的回复",
+                                   Shown.STAFF),
+    "feedback.contact_phone_encrypted": PersonalField("住户留下的回访电话：加密存储，一律脱敏显示", Shown.MASKED),
+    "user.name": PersonalField("工作人员姓名：工作人员之间可见，居民页面不显示", Shown.STAFF),
+    "user.wechat_openid": PersonalField("工作人员的微信 openid", Shown.NEVER),
+    "audit_event.ip": PersonalField("查看或导出个人信息者的 IP 地址", Shown.NEVER),
 }
 
 #: Columns whose names look personal but are not, and why.

@@ -1,9 +1,26 @@
-"""Response headers that make every page harder to abuse: no sniffing, no framing, no inline script."""
+"""Response headers that make every page harder to abuse: no sniffing, no framing, no inline script, nothing
+personal kept in a cache, HTTPS remembered, no browser feature a page does not use; and SameSite on every cookie."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Response, request
+
+#: The only answers a browser or proxy may keep: the site's own files and the npm packages it serves, which hold
+#: nothing personal (and the service worker's script, which says "no-cache" itself). Every other answer may show
+#: a resident's data or a signed-in page, whoever asks, so none is stored: ``Cache-Control: no-store``.
+CACHEABLE_ENDPOINTS = frozenset({"static", "assets.vendor", "worker.service_worker"})
+
+#: A year; subdomains are left out, since a city's intranet may serve other hosts under the same domain over HTTP.
+HSTS = "max-age=31536000"
+
+#: Browser features no page of ours uses: off for us and for any frame.
+FEATURES_OFF = ("accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+                "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
+                "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+                "usb", "xr-spatial-tracking")
+#: The worker's pages take the door photo and the visit's position: camera and geolocation, for this site only.
+WORKER_FEATURES = ("camera", "geolocation")
 
 
 def content_security_policy(tile_url: str = "") -> str:
@@ -27,8 +44,29 @@ def content_security_policy(tile_url: str = "") -> str:
     ))
 
 
+def permissions_policy(allowed: tuple[str, ...] = ()) -> str:
+    """``camera=(self), geolocation=(self), microphone=(), …``: the features named allowed to this site, all else off."""
+    return ", ".join(f"{feature}=(self)" if feature in allowed else f"{feature}=()" for feature in FEATURES_OFF)
+
+
+class SameSiteResponse(Response):
+    """A response whose cookies are ``SameSite=Lax`` unless their setter says otherwise.
+
+    Flask's session cookie is configured so; this also covers every other ``set_cookie`` and ``delete_cookie``,
+    such as Flask-Login's clearing of its remember cookie, which passes no SameSite of its own.
+    """
+
+    def set_cookie(self, key, *args, **kwargs) -> None:
+        if len(args) < 8 and kwargs.get("samesite") is None:  # the 8th positional argument would be samesite
+            kwargs["samesite"] = "Lax"
+        super().set_cookie(key, *args, **kwargs)
+
+
 def register_security_headers(app: Flask) -> None:
     policy = content_security_policy(app.config.get("MAP_TILE_URL", ""))
+    pages, worker_pages = permissions_policy(), permissions_policy(WORKER_FEATURES)
+    production = app.config.get("QIAOMEN_ENV") == "production"
+    app.response_class = SameSiteResponse
 
     @app.after_request
     def _headers(response):
@@ -36,4 +74,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers["Permissions-Policy"] = worker_pages if request.blueprint == "worker" else pages
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
+        if production and request.is_secure:  # HTTPS seen directly, or from a trusted proxy (TRUSTED_PROXIES)
+            response.headers["Strict-Transport-Security"] = HSTS
         return response

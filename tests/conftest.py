@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from flask.testing import FlaskClient
@@ -11,10 +12,18 @@ from sqlalchemy import text
 from server.app import create_app
 from server.extensions import db as _db
 from server.extensions import limiter
+from tests import access_log
 from tests.databases import CI, RunDatabase, backends, create_postgres_database, postgres_admin_url
 
 
 _skipped = []
+_access_logs = None
+
+
+def pytest_configure(config):
+    """Every server the run starts, and the test client, log the requests they serve into one folder."""
+    global _access_logs
+    _access_logs = access_log.start_run()
 
 
 def pytest_runtest_logreport(report):
@@ -27,6 +36,13 @@ def pytest_sessionfinish(session, exitstatus):
     if CI and _skipped and session.exitstatus == 0:
         session.exitstatus = 1
         print(f"\nCI: {len(_skipped)} test(s) skipped; under CI=true every suite must run: {_skipped[:5]}")
+    leaked = access_log.full_numbers(_access_logs) if _access_logs else []
+    if leaked:
+        session.exitstatus = 1
+        print(f"\nA full mobile number was sent in an address ({len(leaked)} request(s)), so it sits in an access log "
+              f"(logs kept in {_access_logs}): {leaked[:5]}")
+    elif _access_logs:
+        shutil.rmtree(_access_logs, ignore_errors=True)
 
 
 def pytest_report_header(config):
@@ -108,7 +124,8 @@ class IsolatedClient(FlaskClient):
     The test's own session is committed first (its setup exists before the
     request, as real data would) and its objects are reloaded afterwards. The
     request gets a fresh session and a fresh ``g``, so a view that forgets to
-    commit, or state cached in ``g``, cannot pass unnoticed.
+    commit, or state cached in ``g``, cannot pass unnoticed. Each request is
+    written to the run's access log (``tests/access_log.py``).
     """
 
     def open(self, *args, **kwargs):
@@ -116,6 +133,8 @@ class IsolatedClient(FlaskClient):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         _db.session.expire_all()
+        for answer in (*response.history, response):
+            access_log.log_request(answer.request)  # what a server's access log would hold
         return response
 
 

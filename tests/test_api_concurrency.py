@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from models import HouseholdProgress, LedgerArea, LedgerBuilding, Visit
 from server.extensions import db as _db
+from tests.access_log import AccessLogHandler
 from tests.field import bearer, visit_payload
 
 API = "/api/mp/v1"
@@ -18,7 +19,7 @@ API = "/api/mp/v1"
 def live(app, field):
     """The test's app served over HTTP by a threaded server, on the test's database."""
     _db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AccessLogHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

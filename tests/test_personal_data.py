@@ -11,6 +11,7 @@ from models.personal import NOT_PERSONAL, PERSONAL
 from server.extensions import db as _db
 from server.services.accounts import issue_invite_code
 from tests.field import bearer, visit_payload
+from tests.conftest import csrf_token_of
 from tests.staff import invite_sign_in, sign_in
 
 API = "/api/mp/v1"
@@ -65,10 +66,31 @@ def test_a_worker_finds_a_household_by_the_heads_whole_phone_number_written_any_
     other_grid.head_phone = PHONE
     invite_sign_in(client, issue_invite_code(field.users["worker_a1"]))
     for written in (PHONE, "139-8765-4321", " 139 8765 4321 "):
-        found = client.get("/w/search", query_string={"phone": written}).get_data(as_text=True)
+        found = _search_by_phone(client, written).get_data(as_text=True)
         assert f"household={household.id}\"" in found
         assert f"household={other_grid.id}\"" not in found, "only the worker's own grids are searched"
-    assert "没有找到" in client.get("/w/search", query_string={"phone": "1398765"}).get_data(as_text=True)
+    assert "没有找到" in _search_by_phone(client, "1398765").get_data(as_text=True)
+
+
+def _search_by_phone(client, phone):
+    token = csrf_token_of(client.get("/w/search").get_data(as_text=True))
+    return client.post("/w/search", data={"phone": phone, "csrf_token": token})
+
+
+def test_the_search_by_phone_is_a_post_and_a_number_in_the_address_is_never_read(client, field):
+    household = field.households_a1[2]
+    household.head_phone = "023-68881234"  # a number that may stand in an address here: not a mobile one
+    _db.session.commit()
+    invite_sign_in(client, issue_invite_code(field.users["worker_a1"]))
+    page = client.get("/w/search").get_data(as_text=True)
+    phone_form = re.search(r'<form[^>]*>(?:(?!</form>).)*name="phone".*?</form>', page, re.S).group(0)
+    assert 'method="post"' in phone_form and 'name="csrf_token"' in phone_form
+    asked_in_address = client.get("/w/search", query_string={"phone": "023-68881234"}).get_data(as_text=True)
+    assert f"household={household.id}\"" not in asked_in_address
+    found = _search_by_phone(client, "023-68881234")
+    assert found.status_code == 200 and f"household={household.id}\"" in found.get_data(as_text=True)
+    assert "68881234" not in found.get_data(as_text=True), "the number typed is not written back into the page"
+    assert client.post("/w/search", data={"phone": "023-68881234"}).status_code == 400, "without the CSRF token"
 
 
 def test_a_head_sees_a_full_phone_number_only_by_giving_a_reason_and_it_is_logged(client, app, field):

@@ -65,3 +65,121 @@ def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise():
     assert load_config({})["RATELIMIT_STORAGE_URI"] == "memory://"
     assert load_config({"REDIS_URL": "redis://a/1", "RATELIMIT_STORAGE_URI": "redis://b/2"})[
         "RATELIMIT_STORAGE_URI"] == "redis://b/2"
+
+
+HEADER_CALLERS = ("anonymous", "worker_a1", "head_a")
+
+
+def _posted_answers(client, app, field, caller, headers) -> list:
+    """The answers to forms and API writes that show personal data: they follow the same rules as the pages."""
+    from tests.conftest import csrf_token_of
+    from tests.field import visit_payload
+
+    if caller == "worker_a1":
+        token = csrf_token_of(client.get("/w/search").get_data(as_text=True))
+        return [client.post("/w/search", data={"phone": "13611113333", "csrf_token": token}),
+                client.post("/api/mp/v1/visits", headers=headers,
+                            json=visit_payload(field.campaign, field.households_a1[1], outcome="not_home"))]
+    if caller == "head_a":
+        household = field.households_a1[0]
+        page = client.get(f"/dashboard/households/{household.id}").get_data(as_text=True)
+        return [client.post(f"/dashboard/households/{household.id}/phone",
+                            data={"reason": "回复住户的意见", "csrf_token": csrf_token_of(page)})]
+    from tests.resident import sign
+
+    return [sign(client, field.households_a1[2].token)]
+
+
+@pytest.mark.parametrize("caller", HEADER_CALLERS)
+def test_no_answer_but_the_static_files_may_be_stored_by_a_browser_or_a_proxy(client, app, field, caller):
+    from tests.crawl import become, crawl, seed
+
+    values = seed(client, app, field).values
+    headers = become(client, app, field, caller)
+    answers = [(rule, response) for rule, response in crawl(client, values, field, headers)]
+    answers += [(f"POST {r.request.path}", r) for r in _posted_answers(client, app, field, caller, headers)]
+    assert sum(r.status_code == 200 for _, r in answers) >= 8
+    for rule, response in answers:
+        if rule == "/w/sw.js":
+            assert response.headers["Cache-Control"] == "no-cache", "the service worker's script is revalidated"
+        else:
+            assert response.headers.get("Cache-Control") == "no-store", f"{caller}: {rule} may be stored"
+    for asset in ("/static/app.css", "/assets/vendor/weui.min.css"):
+        assert "no-store" not in client.get(asset).headers["Cache-Control"], f"{asset} keeps its caching"
+    assert client.get("/assets/vendor/weui.min.css").headers["Cache-Control"] == "public, max-age=604800"
+
+
+@pytest.mark.parametrize("caller", HEADER_CALLERS)
+def test_camera_and_geolocation_are_allowed_to_the_worker_pages_only_and_every_other_feature_to_none(
+        client, app, field, caller):
+    from tests.crawl import become, crawl, seed
+
+    values = seed(client, app, field).values
+    headers = become(client, app, field, caller)
+    for rule, response in crawl(client, values, field, headers):
+        policy = dict(item.split("=", 1) for item in response.headers["Permissions-Policy"].split(", "))
+        worker_page = rule.startswith("/w/")
+        assert policy.pop("camera") == policy.pop("geolocation") == ("(self)" if worker_page else "()"), rule
+        assert set(policy.values()) == {"()"} and {"microphone", "payment", "usb"} <= set(policy), rule
+
+
+def test_every_cookie_the_app_sets_or_clears_is_samesite(client, app, field):
+    from server.services.accounts import issue_invite_code
+    from tests.crawl import crawl, seed
+    from tests.staff import invite_sign_in, sign_in
+
+    values = seed(client, app, field).values  # the resident's door session
+    answers = [invite_sign_in(client, issue_invite_code(field.users["worker_a1"]))]  # session and remember cookies
+    answers += [response for _, response in crawl(client, values, field, {})]
+    answers.append(client.post("/w/logout", data={"csrf_token": _csrf(client, "/w/")}))  # clears the remember cookie
+    answers.append(sign_in(client, "head_a"))
+    answers.append(client.get("/no-such-page"))
+    answers.append(client.post("/logout", data={"csrf_token": _csrf(client, "/staff/")}))
+    cookies = [cookie for response in answers for cookie in response.headers.getlist("Set-Cookie")]
+    names = {cookie.split("=", 1)[0] for cookie in cookies}
+    assert {"session", "remember_token"} <= names, names
+    assert cookies and all("SameSite=Lax" in cookie for cookie in cookies), \
+        [cookie for cookie in cookies if "SameSite" not in cookie]
+    assert any(c.startswith("remember_token=;") for c in cookies), "the clearing of the remember cookie was seen"
+
+
+def _csrf(client, path) -> str:
+    from tests.conftest import csrf_token_of
+
+    return csrf_token_of(client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def production(database, tmp_path, monkeypatch):
+    """A production app on the test database; ``production(TRUSTED_PROXIES=1)`` behind a proxy."""
+    from cryptography.fernet import Fernet
+
+    from server.app import create_app
+
+    monkeypatch.setenv("QIAOMEN_ENV", "production")
+
+    def make(**settings):
+        return create_app({"SECRET_KEY": "s" * 48, "SQLALCHEMY_DATABASE_URI": database.url,
+                           "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(), "UPLOAD_DIR": str(tmp_path),
+                           "RATELIMIT_ENABLED": False, **settings})
+
+    return make
+
+
+def test_production_over_https_sends_hsts_and_never_over_plain_http(production):
+    client = production().test_client()
+    assert client.get("/login", base_url="https://qiaomen.example.cn").headers[
+        "Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    spoofed = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in spoofed.headers, "a client's own X-Forwarded-Proto is not believed"
+
+
+def test_behind_a_trusted_proxy_hsts_follows_the_proxys_word_on_https(production):
+    client = production(TRUSTED_PROXIES=1).test_client()
+    assert "Strict-Transport-Security" in client.get("/login", headers={"X-Forwarded-Proto": "https"}).headers
+    assert "Strict-Transport-Security" not in client.get("/login", headers={"X-Forwarded-Proto": "http"}).headers
+
+
+def test_outside_production_no_hsts_is_sent_even_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/login", base_url="https://127.0.0.1").headers

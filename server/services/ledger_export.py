@@ -24,6 +24,7 @@ from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, Fee
                     Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import areas_under, grid_ids_under
+from server.services.privacy import mask_name
 from server.timefmt import local_time
 
 HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 10), ("楼栋", 8), ("单元", 6), ("户号", 8),
@@ -101,7 +102,7 @@ def _details(campaign: Campaign, ids: list[int]) -> _Details:
         details.materials[household_id].append(f"{name}×{quantity}")
     for household_id, name in db.session.execute(select(Pledge.household_id, Pledge.signer_name).where(
             Pledge.campaign_id == campaign.id, _among(Pledge.household_id, ids)).order_by(Pledge.seq)):
-        details.signers[household_id].append(name)
+        details.signers[household_id].append(mask_name(name))
     for household_id, category, text, status, reply in db.session.execute(
             select(Feedback.household_id, Feedback.category, Feedback.text, Feedback.status, Feedback.reply)
             .where(Feedback.campaign_id == campaign.id, _among(Feedback.household_id, ids))

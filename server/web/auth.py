@@ -54,8 +54,8 @@ def sign_out() -> None:
     """End the current sign-in on the server, then in the browser (session and remember cookie), and commit."""
     end_session(getattr(current_user, "login_session_id", None))
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()  # after the clear: it leaves the word that deletes the remember cookie in the session
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -75,12 +75,12 @@ def household_qr_png(household_id: int):
 def household_qr_svg(household_id: int):
     household = _household(household_id)
     svg = qr_svg(door_url(current_app.config["PUBLIC_BASE_URL"], household))
-    return current_app.response_class(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private"})
+    return current_app.response_class(svg, mimetype="image/svg+xml")
 
 
 def _download(household, extension: str) -> dict:
     name = quote(f"{household.label}.{extension}")
-    return {"Content-Disposition": f"inline; filename*=UTF-8''{name}", "Cache-Control": "private"}
+    return {"Content-Disposition": f"inline; filename*=UTF-8''{name}"}
 
 
 @bp.post("/households/<int:household_id>/rotate-token")
@@ -108,7 +108,7 @@ def household_wxacode(household_id: int):
         abort(502, description=f"微信接口返回错误（errcode {error.errcode}），请稍后再试")
     except WeChatUnavailable:
         abort(502, description="微信接口暂时无法访问，请稍后再试")
-    return current_app.response_class(data, mimetype=content_type, headers={"Cache-Control": "private"})
+    return current_app.response_class(data, mimetype=content_type)
 
 
 @bp.get("/areas/<int:area_id>/labels.pdf")

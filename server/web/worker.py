@@ -34,6 +34,10 @@ class InviteSignInForm(FlaskForm):
     invite_code = StringField("邀请码", validators=[DataRequired("请输入邀请码"), Length(max=32)])
 
 
+class PhoneSearchForm(FlaskForm):
+    phone = StringField("户主手机号", validators=[DataRequired("请输入户主完整手机号"), Length(max=32)])
+
+
 def _field_worker_only():
     if current_user.role not in FIELD_ROLES:
         abort(403, description="此页面供网格员和志愿者使用")
@@ -106,15 +110,28 @@ def home():
                            todo=todo, revisit=revisit)
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 @login_required
 def search():
-    """Doors without a label: find a household by building and room, or by the head's phone number."""
+    """Doors without a label: find a household by building and room, or by the head's phone number.
+
+    Building and room come in the address; a phone number only in the body of a POST, so that it never
+    reaches an access log, the browser's history or a ``Referer`` header.
+    """
     _field_worker_only()
-    building, room, phone = (request.args.get(name, "")[:32] for name in ("building", "room", "phone"))
-    asked = any(value.strip() for value in (building, room, phone))
-    found = find_doors(current_user, building, room, phone) if asked else []
-    return render_template("worker/search.html", found=found, building=building, room=room, phone=phone, asked=asked)
+    form = PhoneSearchForm()
+    building, room = (request.args.get(name, "")[:32] for name in ("building", "room"))
+    status = 200
+    if request.method == "POST":
+        asked = form.validate_on_submit()
+        found = find_doors(current_user, "", "", form.phone.data) if asked else []
+        status = 200 if asked else 400
+    else:
+        asked = bool(building.strip() or room.strip())
+        found = find_doors(current_user, building, room) if asked else []
+    form.phone.data = ""  # the number is not written back into the page
+    return render_template("worker/search.html", found=found, building=building, room=room, form=form,
+                           asked=asked), status
 
 
 @bp.get("/households/<int:household_id>")

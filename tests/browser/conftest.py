@@ -18,6 +18,7 @@ from server.app import create_app
 from server.extensions import db
 from server.services.demo_activity import simulate_field_work
 from server.services.demo_city import seed_demo_city
+from tests.access_log import AccessLogHandler
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -38,7 +39,7 @@ def live_server(tmp_path_factory):
         simulate_field_work(city.campaign, 0.5, random.Random(1), app.config["UPLOAD_DIR"])
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AccessLogHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app_for_tests = app

@@ -275,3 +275,19 @@ def test_logging_out_with_nothing_queued_signs_out_at_once_and_clears_the_phones
     assert page.evaluate(PHONE_COPY) == {"app": 0, "doors": 0, "queue": 0}
     page.goto("/w/")
     page.wait_for_url("**/w/login**")
+
+
+def test_a_worker_finds_a_door_by_the_heads_phone_without_the_number_entering_any_address(phone, live_server, worker):
+    page = phone
+    sign_in(page, worker["code"])
+    with live_server.app_for_tests.app_context():
+        household = next(h for h in (db.session.get(Household, i) for i, _ in worker["doors"]) if h.head_phone)
+        number, label, household_id = household.head_phone, household.label, household.id
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.headers.get('referer', '')}"))
+    page.goto("/w/search")
+    page.get_by_placeholder("或输入户主完整手机号").fill(number)
+    page.get_by_role("button", name="按电话找").click()
+    page.get_by_test_id("search-results").get_by_role("link", name=label).click()
+    page.wait_for_url(f"**/w/visit?household={household_id}")
+    assert len(sent) >= 3 and not [line for line in sent if number in line]

@@ -82,7 +82,8 @@ def household(household_id: int):
 
 @bp.post("/households/<int:household_id>/phone")
 def unmask_phone(household_id: int):
-    """The full phone number, once, for a reason the head gives; the page is not cached and the view is logged."""
+    """The full phone number, once, for a reason the head gives; the view is logged (and, like every page, not stored
+    by the browser: see server/security_headers.py)."""
     household = household_or_404(household_id)
     try:
         phone = reveal_phone(current_user, household, request.form.get("reason", ""), request.remote_addr)
@@ -92,9 +93,7 @@ def unmask_phone(household_id: int):
         flash(f"请填写查看完整号码的事由（{REASON_LENGTH[0]}–{REASON_LENGTH[1]} 个字）", "error")
         return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
     db.session.commit()
-    response = current_app.make_response(_household_page(household, phone, unmasked=True))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _household_page(household, phone, unmasked=True)
 
 
 def _household_page(household: Household, phone: str, unmasked: bool = False) -> str:
@@ -122,5 +121,4 @@ def file(file_id: str):
     if stored.purged_at is not None:
         abort(410, description="该照片或签名已按保留期限删除")
     data = LocalStorage(current_app.config["UPLOAD_DIR"]).read(stored.sha256, file_extension(stored))
-    return current_app.response_class(data, mimetype=stored.content_type,
-                                      headers={"Cache-Control": "private, max-age=3600"})
+    return current_app.response_class(data, mimetype=stored.content_type)
