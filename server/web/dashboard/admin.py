@@ -17,7 +17,7 @@ from server.services.areas import areas_under
 from server.services.door_codes import qr_png
 from server.services.household_files import FileFormatError, read_household_file
 from server.services.household_import import ImportRejected, import_households
-from server.services.scope import area_in_scope
+from server.services.scope import OutOfScope, get_worker, manages
 from server.web.forms import ImportHouseholdsForm, InviteWorkerForm
 
 from . import bp, selection
@@ -33,16 +33,18 @@ def _workers(area) -> list[User]:
 
 
 def _worker_or_404(user_id: int) -> User:
-    worker = db.session.get(User, user_id)
-    if worker is None or worker.role not in FIELD_ROLES or not any(area_in_scope(current_user, a) for a in worker.areas):
+    try:
+        return get_worker(current_user, user_id)
+    except OutOfScope:
         abort(404, description="没有这个网格员，或他不在您的范围内")
-    return worker
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
     qr = base64.b64encode(qr_png(f"QIAOMEN-INVITE:{invite}", box_size=6)).decode() if invite else None
-    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=_workers(chosen.area),
-                           invite=invite, invited=worker, qr=qr,
+    workers = _workers(chosen.area)
+    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=workers,
+                           managed={w.id for w in workers if manages(current_user, w)}, invite=invite,
+                           invited=worker, qr=qr,
                            hours=current_app.config["INVITE_TTL_HOURS"])
 
 
