@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Area, InviteCode, Role, User, utcnow
@@ -189,12 +189,17 @@ def redeem_invite(code: str, now: dt.datetime | None = None) -> User:
     """Use up a one-time invite code and return its (active) account. Flushes.
 
     Raises:
-        InviteNotValid: unknown, used, expired, or the account is deactivated.
+        InviteNotValid: unknown, used, expired, or the account is deactivated; also when another request used
+            the code up at the same instant.
     """
     now = now or utcnow()
     invite = find_invite(code, now)
     if invite is None or not invite.user.active:
         raise InviteNotValid()
-    invite.used_at = now
-    db.session.flush()
+    # Used up only if still unused when written: of several phones sending the code at the same instant, the
+    # database lets exactly one UPDATE through (PostgreSQL re-checks the condition once the first one commits).
+    used = db.session.execute(update(InviteCode).where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
+                              .values(used_at=now))
+    if used.rowcount != 1:
+        raise InviteNotValid()
     return invite.user
