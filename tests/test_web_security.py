@@ -2,6 +2,8 @@
 import pytest
 
 from server.security_headers import content_security_policy
+from tests.conftest import csrf_token_of
+from tests.resident import leave, sign
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/api/mp/v1/ping", "/api/mp/v1/docs", "/no-such-page",
@@ -51,6 +53,25 @@ def test_opening_one_door_code_over_and_over_is_throttled_with_a_chinese_429(cli
     answers = [client.get(f"/q/{token}").status_code for _ in range(31)]
     assert answers[:30] == [200] * 30 and answers[30] == 429
     assert "操作太频繁，请稍后再试" in client.get(f"/q/{token}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("route, limit", [("", 30), ("/pledge", 10), ("/feedback", 10)])
+def test_one_address_hammering_a_door_shuts_it_for_itself_and_not_for_the_household(client, field, route, limit):
+    token = field.households_a1[0].token
+    stranger, household = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.20"}
+    if route:
+        form = {"csrf_token": csrf_token_of(client.get(f"/q/{token}", environ_base=stranger).get_data(as_text=True))}
+        answers = [client.post(f"/q/{token}{route}", data=form, environ_base=stranger).status_code
+                   for _ in range(limit + 1)]
+    else:
+        answers = [client.get(f"/q/{token}", environ_base=stranger).status_code for _ in range(limit + 1)]
+    assert answers[-1] == 429 and 429 not in answers[:limit]
+    client.environ_base.update(household)
+    assert client.get(f"/q/{token}").status_code == 200
+    if route == "/pledge":
+        assert sign(client, token).status_code == 200
+    elif route == "/feedback":
+        assert leave(client, token).status_code == 303
 
 
 def test_guessing_pledge_codes_is_throttled_per_address(client, field):

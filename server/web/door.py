@@ -27,8 +27,9 @@ from server.timefmt import local_time
 bp = Blueprint("door", __name__)
 
 
-def _token_key() -> str:
-    return f"door:{request.view_args.get('token', '')}"
+def _door_and_address_key() -> str:
+    """One door seen from one address: whoever hammers a door shuts it for themselves, not for its household."""
+    return f"door:{request.view_args.get('token', '')}:{request.remote_addr}"
 
 
 def _household_or_dead_page(token: str):
@@ -51,7 +52,7 @@ def _resident_page(household, status: int = 200, errors: dict | None = None, ent
 
 
 @bp.get("/q/<token>")
-@limiter.limit("30/minute", key_func=_token_key)
+@limiter.limit("30/minute", key_func=_door_and_address_key)
 @limiter.limit("300/minute")  # per address: many residents may share one behind a carrier's NAT
 def open_door(token: str):
     household = find_household_by_token(token)
@@ -81,7 +82,7 @@ def _receipt(pledge) -> dict:
 
 
 @bp.post("/q/<token>/pledge")
-@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("10/minute", key_func=_door_and_address_key)
 @limiter.limit("30/minute")
 def sign(token: str):
     """Sign the pledge from the door: form post or JSON, the signature as a PNG data URL."""
@@ -105,7 +106,7 @@ def sign(token: str):
 
 
 @bp.post("/q/<token>/feedback")
-@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("10/minute", key_func=_door_and_address_key)
 @limiter.limit("30/minute")
 def leave_feedback(token: str):
     """Leave an opinion from the door: category, text and, if the resident wants a call back, a phone number."""
