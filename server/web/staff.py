@@ -12,7 +12,7 @@ from server.services.areas import areas_under, count_households_under, summarize
 from server.services.audit import record_read
 from server.services.campaigns import campaigns_covering
 from server.services.cjk_font import CJKFontMissing, cjk_font
-from server.services.door_codes import door_url, qr_png, qr_svg, rotate_door_token
+from server.services.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.labels import area_labels
 from server.services.miniprogram_codes import miniprogram_code
 from server.services.privacy import mask_phone
@@ -61,7 +61,7 @@ def household(household_id: int):
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
-                           wechat=bool(current_app.config["WECHAT_APPID"]))
+                           wechat=bool(current_app.config["WECHAT_APPID"]), may_rotate=may_rotate(current_user))
 
 
 @bp.get("/households/<int:household_id>/qr.png")
@@ -86,7 +86,10 @@ def _download(household, extension: str) -> dict:
 @bp.post("/households/<int:household_id>/rotate-token")
 def rotate_household_token(household_id: int):
     household = _household(household_id)
-    rotate_door_token(household)
+    try:
+        rotate_door_token(household, current_user, ip=request.remote_addr)
+    except RotationRefused:
+        abort(403, description="只有社区负责人和管理员可以更换门贴二维码")
     db.session.commit()
     flash(f"已为 {household.label} 更换二维码，旧门贴立即失效，请打印新门贴", "info")
     return redirect(url_for("staff.household", household_id=household.id))
