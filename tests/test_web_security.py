@@ -1,9 +1,18 @@
-"""The web answers safely: security headers, secure cookies, throttled door codes and rate limits shared via Redis."""
-import pytest
+"""The web answers safely: security headers, secure cookies, throttled door codes and rate limits shared via Redis,
+and no form that sends its user onwards sends them off the site."""
+import re
+from pathlib import Path
+from urllib.parse import urlencode
 
+import pytest
+from sqlalchemy import select
+
+from models import Feedback
+from server.extensions import db as _db
 from server.security_headers import content_security_policy
 from tests.conftest import csrf_token_of
 from tests.resident import leave, sign
+from tests.staff import PASSWORD
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/api/mp/v1/ping", "/api/mp/v1/docs", "/no-such-page",
@@ -86,3 +95,50 @@ def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise():
     assert load_config({})["RATELIMIT_STORAGE_URI"] == "memory://"
     assert load_config({"REDIS_URL": "redis://a/1", "RATELIMIT_STORAGE_URI": "redis://b/2"})[
         "RATELIMIT_STORAGE_URI"] == "redis://b/2"
+
+
+#: Targets a browser would follow off the site, spelled the ways filters miss.
+OFF_SITE = ["https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com", "\\\\evil.example.com",
+            "https:evil.example.com", "http:/evil.example.com", "/\t/evil.example.com", "/\n/evil.example.com",
+            " //evil.example.com", "javascript:alert(1)", "/\\/evil.example.com", "//\\evil.example.com",
+            "evil.example.com"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_no_form_sends_its_user_off_the_site_whatever_next_it_carries(client, field, target):
+    leave(client, field.households_a1[0].token)
+    feedback_id = _db.session.scalar(select(Feedback.id))
+    token = csrf_token_of(client.get("/login").get_data(as_text=True))
+    signed_in = client.post("/login?" + urlencode({"next": target}),
+                            data={"username": "head_a", "password": PASSWORD, "csrf_token": token})
+    assert signed_in.headers["Location"] == "/dashboard/"
+    token = csrf_token_of(client.get("/dashboard/feedback").get_data(as_text=True))
+    for action in ("reply", "close"):
+        answered = client.post(f"/dashboard/feedback/{feedback_id}/{action}",
+                               data={"csrf_token": token, "reply": "已安排处理", "next": target})
+        assert answered.headers["Location"] == "/dashboard/feedback", action
+
+
+def test_a_form_returns_its_user_to_the_page_of_this_site_it_came_from(client, field):
+    leave(client, field.households_a1[0].token)
+    feedback_id = _db.session.scalar(select(Feedback.id))
+    token = csrf_token_of(client.get("/login").get_data(as_text=True))
+    signed_in = client.post("/login?next=/dashboard/map", data={"username": "head_a", "password": PASSWORD,
+                                                                "csrf_token": token})
+    assert signed_in.headers["Location"] == "/dashboard/map"
+    page = client.get("/dashboard/feedback?status=open").get_data(as_text=True)
+    assert 'name="next" value="/dashboard/feedback?status=open"' in page
+    answered = client.post(f"/dashboard/feedback/{feedback_id}/close",
+                           data={"csrf_token": csrf_token_of(page), "next": "/dashboard/feedback?status=open"})
+    assert answered.headers["Location"] == "/dashboard/feedback?status=open"
+
+
+def test_every_redirect_to_a_target_the_request_names_goes_through_the_one_safe_next_helper():
+    web = Path(__file__).resolve().parents[1] / "server" / "web"
+    redirects = [(path.name, line.strip()) for path in web.rglob("*.py") for line in path.read_text().splitlines()
+                 if re.search(r"\bredirect\(", line) and "def " not in line and "import" not in line]
+    assert redirects, "the views redirect somewhere"
+    unguarded = [r for r in redirects if not re.search(r"\bredirect\((url_for|safe_next|_home_of)\(", r[1])]
+    assert unguarded == []
+    with_next = {path.name for path in web.rglob("*.html") if 'name="next"' in path.read_text()}
+    assert with_next == {"feedback.html"}, "a new form with a next field belongs in the tests above"

@@ -1,8 +1,6 @@
 """Staff sign-in with a password and a session cookie, with lock-out after repeated failures."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,6 +9,7 @@ from server.extensions import db
 from server.services.accounts import AccountLocked, InvalidCredentials, authenticate
 from server.timefmt import local_time
 from server.web.forms import LoginForm
+from server.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -22,16 +21,6 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or str(user.token_version) != version:
         return None
     return user
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never send a freshly logged-in user elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _home_of(user: User) -> str:
@@ -61,7 +50,7 @@ def login():
         else:
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or _home_of(user))
+            return redirect(safe_next(request.args.get("next")) or _home_of(user))
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form), status

@@ -5,7 +5,7 @@ import base64
 import tempfile
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -79,11 +79,12 @@ def reinvite(user_id: int):
 
 @bp.post("/team/<int:user_id>/deactivate")
 def deactivate(user_id: int):
+    chosen = selection()
     worker = _worker_or_404(user_id)
     deactivate_user(worker)
     db.session.commit()
     flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
-    return redirect(url_for("dash.team", **request.args))
+    return redirect(url_for("dash.team", **chosen.args()))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from server.services.feedback import FeedbackError, close_feedback, reply_to_fee
 from server.services.privacy import mask_phone
 from server.services.scope import household_in_scope
 from server.timefmt import SHANGHAI
+from server.web.redirects import safe_next
 
 from . import area_or_404, bp, selection
 
@@ -69,7 +70,7 @@ def reply(feedback_id: int):
     else:
         db.session.commit()
         flash("已回复，居民扫门上的二维码即可看到", "info")
-    return redirect(request.form.get("next") or url_for("dash.inbox"))
+    return redirect(safe_next(request.form.get("next")) or url_for("dash.inbox"))
 
 
 @bp.post("/feedback/<int:feedback_id>/close")
@@ -77,4 +78,4 @@ def close(feedback_id: int):
     close_feedback(_feedback_or_404(feedback_id))
     db.session.commit()
     flash("已办结", "info")
-    return redirect(request.form.get("next") or url_for("dash.inbox"))
+    return redirect(safe_next(request.form.get("next")) or url_for("dash.inbox"))
