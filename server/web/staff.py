@@ -18,6 +18,7 @@ from server.services.miniprogram_codes import miniprogram_code
 from server.services.privacy import mask_phone
 from server.services.scope import OutOfScope, get_area, get_household
 from server.services.wechat import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
+from server.web.record_ids import query_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -118,7 +119,7 @@ def household_wxacode(household_id: int):
 def area_labels_pdf(area_id: int):
     area = _area(area_id)
     campaign = None
-    if campaign_id := request.args.get("campaign", type=int):
+    if campaign_id := query_id("campaign"):
         campaign = next((c for c in campaigns_covering(area) if c.id == campaign_id), None)
         if campaign is None:
             abort(404)

@@ -16,6 +16,7 @@ from server.services.feedback import FeedbackError, close_feedback, reply_to_fee
 from server.services.privacy import mask_phone
 from server.services.scope import household_in_scope
 from server.timefmt import SHANGHAI
+from server.web.record_ids import query_id
 from server.web.redirects import safe_next
 
 from . import area_or_404, bp, selection
@@ -38,7 +39,7 @@ def inbox():
         query = query.where(Feedback.status == FeedbackStatus(status))
     if category in {c.value for c in FeedbackCategory}:
         query = query.where(Feedback.category == FeedbackCategory(category))
-    if grid_id := request.args.get("grid", type=int):
+    if grid_id := query_id("grid"):
         grid = area_or_404(grid_id)
         query = query.where(Household.building_id.in_(select(Building.id).where(Building.grid_id == grid.id)))
     for name, op in (("from", "__ge__"), ("to", "__lt__")):
