@@ -29,6 +29,7 @@ PERSONAL: dict[str, str] = {
     "user.name": "工作人员姓名",
     "user.wechat_openid": "工作人员的微信 openid",
     "audit_event.ip": "查看或导出个人信息者的 IP 地址",
+    "login_lock.address": "登录失败者的 IP 地址：该地址登录成功、改密码后删除",
 }
 
 #: Columns whose names look personal but are not, and why.

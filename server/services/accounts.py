@@ -1,4 +1,4 @@
-"""Staff accounts: creating them, passwords with lock-out, and one-time invite codes."""
+"""Staff accounts: creating them, passwords with lock-out per account and address, and one-time invite codes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +8,11 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import Area, InviteCode, Role, User, utcnow
+from models import Area, InviteCode, LoginLock, Role, User, utcnow
 from server.extensions import db
 
 # Letters and digits that cannot be misread on a phone screen or a printout.
@@ -113,39 +114,60 @@ def set_password(user: User, password: str) -> None:
     if len(password) < 8:
         raise AccountError("密码至少 8 位")
     user.password_hash = generate_password_hash(password, method=_hash_method())
-    user.failed_logins = 0
-    user.locked_until = None
+    if user.id is not None:
+        db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id))
 
 
-def authenticate(username: str, password: str, max_failures: int = 5, lockout_minutes: int = 15,
-                 now: dt.datetime | None = None) -> User:
-    """Check a password login, counting failures towards a temporary lock-out.
+def _login_lock(user: User, address: str) -> LoginLock:
+    """The failures of ``user`` from ``address``, its row locked until the transaction ends (made if need be)."""
+    lock = db.session.get(LoginLock, (user.id, address), with_for_update=True, populate_existing=True)
+    if lock is None:
+        try:
+            with db.session.begin_nested():
+                lock = LoginLock(user_id=user.id, address=address, failures=0)
+                db.session.add(lock)
+        except IntegrityError:  # a failure from the same address at the same instant made it first
+            lock = db.session.get(LoginLock, (user.id, address), with_for_update=True, populate_existing=True)
+    return lock
+
+
+def authenticate(username: str, password: str, address: str | None, max_failures: int = 5,
+                 lockout_minutes: int = 15, now: dt.datetime | None = None) -> User:
+    """Check a password login from the client ``address``, counting failures towards a temporary lock-out.
+
+    Failures are counted per account and address: ``max_failures`` in a row from one address lock that address
+    out of the account for ``lockout_minutes``, even with the right password, while the same account still
+    logs in from every other address. Whoever guesses a head's password locks out only themselves, and never
+    for longer than the lock-out after their last failure.
 
     Raises:
-        AccountLocked: the account is locked, or this failure locked it.
+        AccountLocked: this address is locked out of the account, or this failure locked it.
         InvalidCredentials: unknown user, wrong password, inactive account, or
             a field worker (who has no password).
     """
     now = now or utcnow()
+    address = address or "unknown"
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password or "")
         raise InvalidCredentials()
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
+    lock = db.session.get(LoginLock, (user.id, address))
+    if lock is not None and lock.locked_until and lock.locked_until > now:
+        raise AccountLocked(lock.locked_until)
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.failed_logins = 0
-            user.locked_until = now + dt.timedelta(minutes=lockout_minutes)
+        lock = _login_lock(user, address)
+        lock.failures += 1
+        if lock.failures >= max_failures:
+            lock.failures = 0
+            lock.locked_until = now + dt.timedelta(minutes=lockout_minutes)
             db.session.flush()
-            raise AccountLocked(user.locked_until)
+            raise AccountLocked(lock.locked_until)
         db.session.flush()
         raise InvalidCredentials()
     if not user.active:
         raise InvalidCredentials()
-    user.failed_logins = 0
-    user.locked_until = None
+    if lock is not None:
+        db.session.delete(lock)
     user.last_login_at = now
     db.session.flush()
     return user

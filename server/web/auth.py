@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import User
-from server.extensions import db
+from server.extensions import db, limiter
 from server.services.accounts import AccountLocked, InvalidCredentials, authenticate
 from server.timefmt import local_time
 from server.web.forms import LoginForm
@@ -28,7 +28,14 @@ def _home_of(user: User) -> str:
     return url_for("dash.overview") if not user.role.is_field_worker else url_for("staff.home")
 
 
+def _failed(response) -> bool:
+    """A login that was refused: wrong name or password, or an address locked out of the account."""
+    return response.status_code in (401, 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Per address, across all accounts: whoever tries name after name is stopped, whichever accounts they try.
+@limiter.limit("20/hour", methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(_home_of(current_user))
@@ -36,12 +43,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data,
+            user = authenticate(form.username.data, form.password.data, request.remote_addr,
                                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                 lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
         except AccountLocked as locked:
             db.session.commit()
-            flash(f"登录失败次数过多，账号已锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
+            flash(f"登录失败次数过多，已暂时锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
             status = 429
         except InvalidCredentials:
             db.session.commit()
