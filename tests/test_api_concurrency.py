@@ -108,3 +108,16 @@ def test_eight_browsers_signing_in_with_one_invite_code_at_once_sign_in_exactly_
     assert statuses == [302] + [400] * 7, statuses
     assert sum(browser.get(f"{live}/w/", allow_redirects=False, timeout=60).status_code == 200
                for browser, _ in browsers) == 1
+
+
+def test_eight_wrong_passwords_sent_at_once_from_one_address_are_each_counted_towards_its_lock(app, field, live):
+    browsers = []
+    for _ in range(8):
+        browser = requests.Session()
+        browsers.append((browser, csrf_token_of(browser.get(f"{live}/login", timeout=60).text)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda bt: bt[0].post(f"{live}/login", data={
+            "username": "head_a", "password": "wrong-password", "csrf_token": bt[1]}, allow_redirects=False,
+            timeout=60), browsers))
+    failures = app.config["LOGIN_MAX_FAILURES"]
+    assert sorted(r.status_code for r in responses) == [401] * (failures - 1) + [429] * (8 - failures + 1)

@@ -156,6 +156,8 @@ def authenticate(username: str, password: str, address: str | None, max_failures
         raise AccountLocked(lock.locked_until)
     if not check_password_hash(user.password_hash, password or ""):
         lock = _login_lock(user, address)
+        if lock.locked_until and lock.locked_until > now:  # locked by an attempt sent at the same instant
+            raise AccountLocked(lock.locked_until)
         lock.failures += 1
         if lock.failures >= max_failures:
             lock.failures = 0
