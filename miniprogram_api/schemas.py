@@ -1,8 +1,7 @@
 """Schemas shared by several resources of the mini-program API."""
 from marshmallow import Schema, fields, validate
 
-#: Record ids are 32-bit on PostgreSQL; a larger number names nothing and must not reach the database.
-MAX_RECORD_ID = 2**31 - 1
+from models.base import MAX_RECORD_ID
 
 
 def record_id(**kwargs) -> fields.Integer:

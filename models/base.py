@@ -16,6 +16,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: Record ids are 32-bit integers on PostgreSQL: a larger number names nothing and must not reach the database.
+MAX_RECORD_ID = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware, in UTC. Used as a callable column default."""
     return dt.datetime.now(dt.timezone.utc)

@@ -61,6 +61,7 @@ PERSONAL: dict[str, PersonalField] = {
     "user.name": PersonalField("工作人员姓名：工作人员之间可见，居民页面不显示", Shown.STAFF),
     "user.wechat_openid": PersonalField("工作人员的微信 openid", Shown.NEVER),
     "audit_event.ip": PersonalField("查看或导出个人信息者的 IP 地址", Shown.NEVER),
+    "login_lock.address": PersonalField("登录失败者的 IP 地址：该地址登录成功、改密码后删除", Shown.NEVER),
 }
 
 #: Columns whose names look personal but are not, and why.

@@ -65,8 +65,6 @@ class User(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role", 20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The WeChat identity bound with an invite code; the mini-program logs in with it.
     wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -99,6 +97,21 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"
+
+
+class LoginLock(Base):
+    """Failed password logins to one account from one client address, and the lock they led to.
+
+    Counted per account and address, so that whoever guesses a head's password locks out their own address,
+    never the head's. A successful login from the address, or a new password, removes the row.
+    """
+
+    __tablename__ = "login_lock"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)  # IPv6 at its longest
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class InviteCode(Base):

@@ -110,8 +110,10 @@ def register_blueprints(app: Flask) -> None:
     from server.web.door import bp as door_bp
     from server.web.pages import bp as pages_bp
     from server.web.staff import bp as staff_bp
+    from server.web.record_ids import RecordIdConverter
     from server.web.worker import bp as worker_bp
 
+    app.url_map.converters["int"] = RecordIdConverter  # before any route: every <int:…> id is one a record can hold
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(door_bp)

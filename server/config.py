@@ -86,10 +86,8 @@ def load_config(environ: dict | None = None) -> dict:
 
     instance_dir = Path(env.get("QIAOMEN_INSTANCE_DIR", PROJECT_ROOT / "instance"))
     default_db = f"sqlite:///{instance_dir / 'qiaomen.db'}"
-    production = qiaomen_env == "production"
     return {
         "QIAOMEN_ENV": qiaomen_env,
-        "TESTING": qiaomen_env == "testing",
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(env.get("DATABASE_URL", default_db)),
@@ -103,8 +101,6 @@ def load_config(environ: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
@@ -133,7 +129,12 @@ def settle_config(config: dict) -> None:
         ConfigError: as ``check_config``.
     """
     check_config(config)
-    if config.get("QIAOMEN_ENV") == "production" and not config.get("API_DOCS_ENABLED"):
+    # What follows from the run mode is decided from the final mode, after overrides, unless set outright.
+    production = config.get("QIAOMEN_ENV") == "production"
+    config.setdefault("TESTING", config.get("QIAOMEN_ENV") == "testing")
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    if production and not config.get("API_DOCS_ENABLED"):
         config["OPENAPI_URL_PREFIX"] = None  # flask-smorest then serves neither the spec nor its page
 
 

@@ -31,3 +31,18 @@ def refused_as_a_stranger(response, path: str) -> bool:
         return response.status_code == 401
     login = "/w/login" if path.startswith("/w/") else "/login"
     return response.status_code == 302 and response.headers["Location"].startswith(login)
+
+
+def id_routes() -> list:
+    """Every route with an ``<int:…>`` id in its path, one pytest param per method."""
+    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return [pytest.param(method, rule.rule, id=f"{method} {rule.rule}") for rule in app.url_map.iter_rules()
+            if "<int:" in rule.rule for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def page_routes() -> list[str]:
+    """Every GET page of the staff, dashboard and worker pages whose path holds no id or only ``<int:…>`` ids."""
+    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return [rule.rule for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and rule.rule.startswith(("/dashboard/", "/staff/", "/w/"))
+            and rule.rule.count("<") == rule.rule.count("<int:")]

@@ -1,4 +1,4 @@
-"""Phones retry and workers overlap: over real HTTP, with many requests at once, nothing doubles."""
+"""Phones retry and workers overlap: over real HTTP, with many requests at once, nothing doubles and an invite binds once."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -7,9 +7,12 @@ import requests
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from models import HouseholdProgress, LedgerArea, LedgerBuilding, Visit
+from models import HouseholdProgress, LedgerArea, LedgerBuilding, User, Visit
 from server.extensions import db as _db
+from server.services.accounts import issue_invite_code
+from server.services.wechat_login import dev_openid
 from tests.access_log import AccessLogHandler
+from tests.conftest import csrf_token_of
 from tests.field import bearer, visit_payload
 
 API = "/api/mp/v1"
@@ -74,3 +77,48 @@ def test_twenty_writers_at_once_meet_no_lock_error_and_every_visit_is_stored_onc
     stored = set(_db.session.scalars(select(Visit.id)))
     assert stored == {body["id"] for body, _ in bodies}
     assert _db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id)).visited == 10
+
+
+def test_eight_phones_binding_one_invite_code_at_once_bind_exactly_one(app, field, live):
+    worker = field.users["worker_a1"]
+    code = issue_invite_code(worker)
+    _db.session.commit()
+    phones = [requests.post(f"{live}{API}/auth/login", json={"code": f"phone-{n}"}, timeout=60).json()["token"]
+              for n in range(8)]
+    responses = post_all(f"{live}{API}/auth/bind",
+                         [({"invite_code": code}, {"Authorization": f"Bearer {token}"}) for token in phones])
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [400] * 7, statuses
+    winner = next(n for n, r in enumerate(responses) if r.status_code == 200)
+    _db.session.rollback()  # end the test's read snapshot: see what the server committed
+    assert _db.session.execute(select(User.id, User.wechat_openid).where(User.wechat_openid.is_not(None))).all() == [
+        (worker.id, dev_openid(f"phone-{winner}"))], "the openid of the one phone that bound, on the one account"
+
+
+def test_eight_browsers_signing_in_with_one_invite_code_at_once_sign_in_exactly_one(app, field, live):
+    code = issue_invite_code(field.users["worker_a1"])
+    _db.session.commit()
+    browsers = []
+    for _ in range(8):
+        browser = requests.Session()
+        browsers.append((browser, csrf_token_of(browser.get(f"{live}/w/login", timeout=60).text)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda bt: bt[0].post(f"{live}/w/login", data={"invite_code": code, "csrf_token": bt[1]},
+                                                        allow_redirects=False, timeout=60), browsers))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [302] + [400] * 7, statuses
+    assert sum(browser.get(f"{live}/w/", allow_redirects=False, timeout=60).status_code == 200
+               for browser, _ in browsers) == 1
+
+
+def test_eight_wrong_passwords_sent_at_once_from_one_address_are_each_counted_towards_its_lock(app, field, live):
+    browsers = []
+    for _ in range(8):
+        browser = requests.Session()
+        browsers.append((browser, csrf_token_of(browser.get(f"{live}/login", timeout=60).text)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda bt: bt[0].post(f"{live}/login", data={
+            "username": "head_a", "password": "wrong-password", "csrf_token": bt[1]}, allow_redirects=False,
+            timeout=60), browsers))
+    failures = app.config["LOGIN_MAX_FAILURES"]
+    assert sorted(r.status_code for r in responses) == [401] * (failures - 1) + [429] * (8 - failures + 1)

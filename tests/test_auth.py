@@ -1,11 +1,13 @@
-"""Staff log in with a password and a session cookie; CSRF-protected, locked after repeated failures."""
+"""Staff log in with a password and a session cookie; CSRF-protected, locked per account and address after repeated
+failures, and limited per address across accounts."""
 import datetime as dt
 
 from sqlalchemy import select
 
-from models import Role, User
+from models import LoginLock, Role, User
 from server.extensions import db as _db
 from tests.factories import make_tree, make_user
+from tests.staff import sign_in
 
 PASSWORD = "correct-horse-9"
 
@@ -40,20 +42,57 @@ def test_an_unknown_user_gets_the_same_answer_as_a_wrong_password(login):
     assert response.status_code == 401 and "用户名或密码错误" in response.get_data(as_text=True)
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(app, login):
+def test_five_failures_from_one_address_lock_it_out_of_the_account_even_against_the_right_password(app, login):
     head()
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         assert login("zhangsan", "wrong-password").status_code == 401
     locked = login("zhangsan", "wrong-password")
-    assert locked.status_code == 429 and "账号已锁定" in locked.get_data(as_text=True)
+    assert locked.status_code == 429 and "已暂时锁定" in locked.get_data(as_text=True)
     assert login("zhangsan", PASSWORD).status_code == 429
 
 
-def test_the_lock_lifts_after_the_lockout_period(login):
+def test_the_lock_lifts_after_the_lockout_period(app, login):
     user = head()
-    user.locked_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login("zhangsan", "wrong-password")
+    lock = _db.session.scalar(select(LoginLock).where(LoginLock.user_id == user.id))
+    lock.locked_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
     _db.session.commit()
     assert login("zhangsan", PASSWORD).status_code == 302
+    assert _db.session.scalar(select(LoginLock)) is None, "a login from the address forgets its failures"
+
+
+def from_address(client, address):
+    """A browser of its own at ``address`` (a fresh client of the same kind as ``client``)."""
+    browser = client.application.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def test_a_guesser_locks_out_only_their_own_address_and_the_head_still_logs_in_from_hers(client):
+    head()
+    guesser, office = from_address(client, "203.0.113.7"), from_address(client, "198.51.100.20")
+    answers = [sign_in(guesser, "zhangsan", f"guess-{n}").status_code for n in range(12)]
+    assert 401 in answers and answers[-1] == 429, "the guesser's address is locked"
+    assert sign_in(guesser, "zhangsan", PASSWORD).status_code == 429, "even the right password, from there"
+    signed_in = sign_in(office, "zhangsan", PASSWORD)
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/dashboard/"
+    assert office.get("/staff/").status_code == 200
+
+
+def test_trying_name_after_name_from_one_address_is_stopped_and_other_addresses_are_not(client):
+    _, _, community, _ = make_tree()
+    for n in range(25):
+        make_user(Role.COMMUNITY_HEAD, [community], name="张三", username=f"head{n}", password=PASSWORD)
+    _db.session.commit()
+    office = "198.51.100.20"
+    assert [sign_in(from_address(client, office), f"head{n}").status_code for n in range(25)] == [302] * 25, \
+        "good logins from one address (a street office) do not count"
+    sprayer = from_address(client, "203.0.113.7")
+    answers = [sign_in(sprayer, f"head{n}", "qiaomen2026").status_code for n in range(25)]
+    assert answers[:20] == [401] * 20 and set(answers[20:]) == {429}
+    assert sign_in(sprayer, "head24", PASSWORD).status_code == 429, "the sprayer's address is stopped for every account"
+    assert sign_in(from_address(client, office), "head24", PASSWORD).status_code == 302
 
 
 def test_a_login_post_without_a_csrf_token_is_refused(client):

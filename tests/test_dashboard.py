@@ -151,6 +151,38 @@ def test_a_head_invites_a_worker_whose_code_binds_in_the_mini_program_and_can_de
     assert grid_b.status_code == 200 and "越权" not in [u.name for u in _db.session.scalars(select(User))]
 
 
+@pytest.mark.parametrize("action", ["invite", "deactivate"])
+def test_a_worker_spanning_two_communities_is_managed_by_neither_head_alone_but_by_the_street(client, app, field,
+                                                                                              action):
+    from models import Role
+    from tests.factories import make_user
+
+    shared = make_user(Role.GRID_WORKER, [field.grid_a1, field.grid_b1], name="吴跨区", username="shared")
+    _db.session.commit()
+    for head in ("head_a", "head_b"):
+        browser = app.test_client()
+        sign_in(browser, head)
+        page = browser.get("/dashboard/team").get_data(as_text=True)
+        row = re.search(r"<tr><td>吴跨区</td>.*?</tr>", page, re.S).group(0)
+        assert "跨区域，由上级管理" in row and "/dashboard/team/" not in row
+        refused = browser.post(f"/dashboard/team/{shared.id}/{action}", data={"csrf_token": csrf_token_of(page)})
+        assert refused.status_code == 404, head
+    worker = _db.session.get(User, shared.id)
+    assert worker.active and worker.token_version == 0
+    assert len(worker_invites(shared)) == 1, "neither head made a new invite code"
+    sign_in(client, "street_admin")
+    page = client.get(f"/dashboard/team?area={field.street.id}").get_data(as_text=True)
+    managed = client.post(f"/dashboard/team/{shared.id}/{action}?area={field.street.id}",
+                          data={"csrf_token": csrf_token_of(page)})
+    assert managed.status_code in (200, 302)
+
+
+def worker_invites(worker):
+    from models import InviteCode
+
+    return list(_db.session.scalars(select(InviteCode).where(InviteCode.user_id == worker.id)))
+
+
 def test_a_head_imports_households_and_rows_of_other_communities_are_refused(client, field):
     sign_in(client, "head_a")
     page = client.get("/dashboard/import").get_data(as_text=True)

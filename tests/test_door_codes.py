@@ -4,12 +4,15 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import Household, Role
+from models import AuditEvent, Household, Role
 from server.extensions import db as _db
-from server.services.door_codes import door_url, find_household_by_token, qr_png, qr_svg, rotate_door_token
+from server.services.accounts import issue_invite_code
+from server.services.door_codes import (RotationRefused, door_url, find_household_by_token, qr_png, qr_svg,
+                                        rotate_door_token)
 from tests.conftest import csrf_token_of
 from tests.factories import make_building, make_campaign, make_household, make_tree, make_user
 from tests.qr import decode_image
+from tests.staff import invite_sign_in
 
 PASSWORD = "correct-horse-9"
 
@@ -73,7 +76,7 @@ def test_an_unknown_token_shows_a_friendly_page_that_reveals_nothing(client, doo
 def test_a_rotated_token_is_dead_at_once_and_the_new_one_works(client, door):
     household = door["household"]
     old = household.token
-    new = rotate_door_token(household)
+    new = rotate_door_token(household, door["head"])
     _db.session.commit()
     assert new != old
     dead, alive = client.get(f"/q/{old}"), client.get(f"/q/{new}")
@@ -120,6 +123,34 @@ def test_a_head_rotates_a_damaged_label_from_the_household_page(client, login, d
     assert "旧门贴立即失效" in response.get_data(as_text=True)
     assert client.get(f"/q/{old}").status_code == 404
     assert _db.session.get(Household, household_id).token != old
+
+
+def test_rotating_a_door_code_is_a_heads_action_written_to_the_audit_log(client, login, door):
+    login("head", PASSWORD)
+    household_id = door["household"].id
+    token = csrf_token_of(client.get(f"/staff/households/{household_id}").get_data(as_text=True))
+    client.post(f"/staff/households/{household_id}/rotate-token", data={"csrf_token": token})
+    event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rotate_door_code"))
+    assert (event.action, event.object_type, event.object_id) == ("rotate_door_code", "household", household_id)
+    assert (event.user_id, event.ip) == (door["head"].id, "127.0.0.1")
+
+
+@pytest.mark.parametrize("role", [Role.GRID_WORKER, Role.VOLUNTEER])
+def test_grid_workers_and_volunteers_cannot_rotate_a_door_code(client, door, role):
+    grid = door["household"].building.grid
+    worker = make_user(role, [grid], username="worker")
+    code = issue_invite_code(worker)
+    _db.session.commit()
+    invite_sign_in(client, code)
+    household_id, old = door["household"].id, door["household"].token
+    page = client.get(f"/staff/households/{household_id}").get_data(as_text=True)
+    assert "rotate-token" not in page and "请联系社区负责人更换二维码" in page
+    response = client.post(f"/staff/households/{household_id}/rotate-token", data={"csrf_token": csrf_token_of(page)})
+    assert response.status_code == 403 and "只有社区负责人和管理员" in response.get_data(as_text=True)
+    assert _db.session.get(Household, household_id).token == old
+    assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rotate_door_code")) is None
+    with pytest.raises(RotationRefused):
+        rotate_door_token(_db.session.get(Household, household_id), worker)
 
 
 def test_rotating_without_a_csrf_token_is_refused(client, login, door):

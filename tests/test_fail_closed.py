@@ -37,6 +37,14 @@ def test_an_unset_run_mode_is_production_and_production_refuses_to_start_without
                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": ""})
 
 
+def test_what_follows_from_the_run_mode_follows_the_mode_the_app_is_given_not_the_environments(monkeypatch, tmp_path):
+    monkeypatch.delenv("QIAOMEN_ENV", raising=False)
+    testing = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert testing.config["TESTING"] is True and testing.config["SESSION_COOKIE_SECURE"] is False
+    production = create_app(production_settings(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db"))
+    assert production.config["SESSION_COOKIE_SECURE"] is production.config["REMEMBER_COOKIE_SECURE"] is True
+
+
 def test_development_without_keys_makes_random_ones_once_per_instance_kept_private_and_says_so_once(tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     first = development(tmp_path)

@@ -1,4 +1,4 @@
-"""Staff accounts: creating them, passwords with lock-out, and one-time invite codes."""
+"""Staff accounts: creating them, passwords with lock-out per account and address, and one-time invite codes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +8,11 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import Area, InviteCode, Role, User, utcnow
+from models import Area, InviteCode, LoginLock, Role, User, utcnow
 from server.extensions import db
 from server.services.sessions import sign_out_everywhere
 
@@ -126,8 +127,8 @@ def set_password(user: User, password: str, refuse_public_passwords: bool = Fals
     if refuse_public_passwords and password in PUBLIC_PASSWORDS:
         raise AccountError("这是公开的演示密码，正式环境不能使用")
     user.password_hash = generate_password_hash(password, method=_hash_method())
-    user.failed_logins = 0
-    user.locked_until = None
+    if user.id is not None:
+        db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id))
 
 
 def reset_password(user: User, password: str, refuse_public_passwords: bool = False) -> None:
@@ -140,38 +141,62 @@ def reset_password(user: User, password: str, refuse_public_passwords: bool = Fa
     sign_out_everywhere(user)
 
 
-def authenticate(username: str, password: str, max_failures: int = 5, lockout_minutes: int = 15,
-                 now: dt.datetime | None = None, refuse_public_passwords: bool = False) -> User:
-    """Check a password login, counting failures towards a temporary lock-out.
+def _login_lock(user: User, address: str) -> LoginLock:
+    """The failures of ``user`` from ``address``, its row locked until the transaction ends (made if need be)."""
+    lock = db.session.get(LoginLock, (user.id, address), with_for_update=True, populate_existing=True)
+    if lock is None:
+        try:
+            with db.session.begin_nested():
+                lock = LoginLock(user_id=user.id, address=address, failures=0)
+                db.session.add(lock)
+        except IntegrityError:  # a failure from the same address at the same instant made it first
+            lock = db.session.get(LoginLock, (user.id, address), with_for_update=True, populate_existing=True)
+    return lock
+
+
+def authenticate(username: str, password: str, address: str | None, max_failures: int = 5,
+                 lockout_minutes: int = 15, now: dt.datetime | None = None,
+                 refuse_public_passwords: bool = False) -> User:
+    """Check a password login from the client ``address``, counting failures towards a temporary lock-out.
+
+    Failures are counted per account and address: ``max_failures`` in a row from one address lock that address
+    out of the account for ``lockout_minutes``, even with the right password, while the same account still
+    logs in from every other address. Whoever guesses a head's password locks out only themselves, and never
+    for longer than the lock-out after their last failure.
 
     Raises:
-        AccountLocked: the account is locked, or this failure locked it.
+        AccountLocked: this address is locked out of the account, or this failure locked it.
         InvalidCredentials: unknown user, wrong password, inactive account, or
             a field worker (who has no password).
         PublicPassword: the right password, but a public one, where they are refused (production).
     """
     now = now or utcnow()
+    address = address or "unknown"
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password or "")
         raise InvalidCredentials()
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
+    lock = db.session.get(LoginLock, (user.id, address))
+    if lock is not None and lock.locked_until and lock.locked_until > now:
+        raise AccountLocked(lock.locked_until)
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.failed_logins = 0
-            user.locked_until = now + dt.timedelta(minutes=lockout_minutes)
+        lock = _login_lock(user, address)
+        if lock.locked_until and lock.locked_until > now:  # locked by an attempt sent at the same instant
+            raise AccountLocked(lock.locked_until)
+        lock.failures += 1
+        if lock.failures >= max_failures:
+            lock.failures = 0
+            lock.locked_until = now + dt.timedelta(minutes=lockout_minutes)
             db.session.flush()
-            raise AccountLocked(user.locked_until)
+            raise AccountLocked(lock.locked_until)
         db.session.flush()
         raise InvalidCredentials()
     if not user.active:
         raise InvalidCredentials()
     if refuse_public_passwords and password in PUBLIC_PASSWORDS:
         raise PublicPassword()
-    user.failed_logins = 0
-    user.locked_until = None
+    if lock is not None:
+        db.session.delete(lock)
     user.last_login_at = now
     db.session.flush()
     return user
@@ -228,12 +253,17 @@ def redeem_invite(code: str, now: dt.datetime | None = None) -> User:
     """Use up a one-time invite code and return its (active) account. Flushes.
 
     Raises:
-        InviteNotValid: unknown, used, expired, or the account is deactivated.
+        InviteNotValid: unknown, used, expired, or the account is deactivated; also when another request used
+            the code up at the same instant.
     """
     now = now or utcnow()
     invite = find_invite(code, now)
     if invite is None or not invite.user.active:
         raise InviteNotValid()
-    invite.used_at = now
-    db.session.flush()
+    # Used up only if still unused when written: of several phones sending the code at the same instant, the
+    # database lets exactly one UPDATE through (PostgreSQL re-checks the condition once the first one commits).
+    used = db.session.execute(update(InviteCode).where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
+                              .values(used_at=now))
+    if used.rowcount != 1:
+        raise InviteNotValid()
     return invite.user

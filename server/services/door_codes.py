@@ -11,8 +11,9 @@ from qrcode.constants import ERROR_CORRECT_Q
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models import Building, Household, household_label, new_door_token
+from models import Building, Household, User, household_label, new_door_token
 from server.extensions import db
+from server.services.audit import record
 
 #: What a door token looks like; anything else is refused before the database is asked.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,24}")
@@ -40,10 +41,27 @@ def find_household_by_token(token: str) -> Household | None:
                              .options(building.joinedload(Building.grid), building.joinedload(Building.community)))
 
 
-def rotate_door_token(household: Household) -> str:
-    """Give ``household`` a new door token; the old one stops working at once. Flushes."""
+class RotationRefused(PermissionError):
+    """Grid workers and volunteers do not change door codes: a new code means printing and posting a new label."""
+
+
+def may_rotate(user: User) -> bool:
+    """Heads and admins may rotate a door code; grid workers and volunteers may not."""
+    return not user.role.is_field_worker
+
+
+def rotate_door_token(household: Household, user: User, ip: str | None = None) -> str:
+    """Give ``household`` a new door token as ``user``, written to the audit log; the old one stops working at once.
+
+    Flushes. The caller has checked that the household lies in the user's areas.
+
+    Raises:
+        RotationRefused: the user is a grid worker or volunteer.
+    """
+    if not may_rotate(user):
+        raise RotationRefused()
     household.token = new_door_token()
-    db.session.flush()
+    record(user, "rotate_door_code", "household", household.id, ip=ip)
     return household.token
 
 

@@ -45,6 +45,25 @@ class NoActiveCampaign(LookupError):
     """No campaign with a pledge text is under way for this household."""
 
 
+class FormKeyElsewhere(ValueError):
+    """The form's one-time key was first sent at another door: it can never attach anything to this one."""
+
+
+def _sent_before(model, form_key: str | None, household: Household):
+    """The pledge or feedback this form key made at this door, or None; a key first used elsewhere is refused.
+
+    A key belongs to the door whose page handed it out: a double tap gets its first answer back, and a key carried
+    to another door neither attaches anything there nor reveals what it made at the first.
+
+    Raises:
+        FormKeyElsewhere: the key made a pledge or feedback of another household.
+    """
+    existing = db.session.scalar(select(model).where(model.form_key == form_key)) if form_key else None
+    if existing is not None and existing.household_id != household.id:
+        raise FormKeyElsewhere()
+    return existing
+
+
 def active_campaign(household: Household) -> Campaign | None:
     """The campaign under way for the household's grid, if any."""
     campaigns = campaigns_covering(household.building.grid, active_only=True)
@@ -75,6 +94,7 @@ def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
 
     Raises:
         NoActiveCampaign: nothing to sign.
+        FormKeyElsewhere: the form key was used at another door.
         ResidentInputError: a bad name or relation, a missing consent, a blank or broken signature, or words
             WeChat's check calls risky.
     """
@@ -82,10 +102,8 @@ def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
     if campaign is None or campaign.current_pledge_text is None:
         raise NoActiveCampaign()
     form_key = (form.get("form_key") or "").strip()[:64] or None
-    if form_key:
-        existing = db.session.scalar(select(Pledge).where(Pledge.form_key == form_key))
-        if existing is not None and existing.household_id == household.id:
-            return SignedPledge(existing, created=False)
+    if (existing := _sent_before(Pledge, form_key, household)) is not None:
+        return SignedPledge(existing, created=False)
     errors: dict[str, str] = {}
     name = _clean_text(form.get("signer_name"), "signer_name", 32, errors)
     try:
@@ -112,7 +130,7 @@ def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
                                  needs_review=verdict == moderation.REVIEW)
     except IntegrityError:
         # The same form, sent twice at once: the other request stored it first.
-        existing = db.session.scalar(select(Pledge).where(Pledge.form_key == form_key)) if form_key else None
+        existing = _sent_before(Pledge, form_key, household)
         if existing is None:
             raise
         return SignedPledge(existing, created=False)
@@ -124,11 +142,15 @@ def feedback_from_door(household: Household, form: dict, config):
 
     Raises:
         NoActiveCampaign: no campaign under way to file it under.
+        FormKeyElsewhere: the form key was used at another door.
         ResidentInputError: a bad category, empty or overlong text, markup, a bad phone number, or risky words.
     """
     campaign = active_campaign(household)
     if campaign is None:
         raise NoActiveCampaign()
+    form_key = (form.get("form_key") or "").strip()[:64] or None
+    if (existing := _sent_before(Feedback, form_key, household)) is not None:
+        return existing
     errors: dict[str, str] = {}
     try:
         category = FeedbackCategory(form.get("category"))
@@ -143,14 +165,13 @@ def feedback_from_door(household: Household, form: dict, config):
     verdict = moderation.check_text(text, config, scene=2)
     if verdict == moderation.RISKY:
         raise ResidentInputError({"text": "填写的内容可能不合适，请修改后再提交"})
-    form_key = (form.get("form_key") or "").strip()[:64] or None
     try:
         with db.session.begin_nested():
             return leave_feedback(household, campaign, category, text, FeedbackChannel.RESIDENT_PHONE,
                                   contact_phone_encrypted=FieldCipher.from_config(config).encrypt(phone or None),
                                   form_key=form_key, needs_review=verdict == moderation.REVIEW)
     except IntegrityError:
-        existing = db.session.scalar(select(Feedback).where(Feedback.form_key == form_key)) if form_key else None
+        existing = _sent_before(Feedback, form_key, household)
         if existing is None:
             raise
         return existing

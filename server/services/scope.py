@@ -25,6 +25,12 @@ def household_in_scope(user: User, household: Household) -> bool:
     return area_in_scope(user, household.building.grid)
 
 
+def manages(user: User, worker: User) -> bool:
+    """True when every one of ``worker``'s areas lies within the user's: only then may the user re-invite,
+    deactivate or edit them. A worker whose grids span two communities belongs to neither head alone."""
+    return bool(worker.areas) and all(area_in_scope(user, area) for area in worker.areas)
+
+
 def get_area(user: User, area_id: int) -> Area:
     """The area ``area_id`` if the user may see it.
 
@@ -47,6 +53,18 @@ def get_household(user: User, household_id: int) -> Household:
     if household is None or not household_in_scope(user, household):
         raise OutOfScope(household_id)
     return household
+
+
+def get_worker(user: User, worker_id: int) -> User:
+    """The grid worker or volunteer ``worker_id`` if the user may manage them (``manages``).
+
+    Raises:
+        OutOfScope: no such account, not a field worker, or one of the worker's areas outside the user's.
+    """
+    worker = db.session.get(User, worker_id)
+    if worker is None or not worker.role.is_field_worker or not manages(user, worker):
+        raise OutOfScope(worker_id)
+    return worker
 
 
 def get_file(user: User, file_id: str) -> StoredFile:

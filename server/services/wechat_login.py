@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import User, utcnow
+from models import User
 from server.extensions import db
-from server.services.accounts import find_invite
+from server.services.accounts import InviteNotValid, redeem_invite
 from server.services.wechat import WeChatClient, WeChatNotConfigured
 
 
@@ -22,8 +22,8 @@ class LoginUnavailable(RuntimeError):
     """No WeChat configured and no development login asked for: there is no way to log in."""
 
 
-class InviteInvalid(ValueError):
-    """The invite code is unknown, used or expired."""
+#: The invite code is unknown, used, expired, or its account deactivated.
+InviteInvalid = InviteNotValid
 
 
 class AlreadyBound(Exception):
@@ -79,17 +79,14 @@ def bind(openid: str, invite_code: str) -> User:
     """Bind ``openid`` to the staff account of a one-time invite code, and use the code up. Flushes.
 
     Raises:
-        InviteInvalid: unknown, used or expired code.
-        AlreadyBound: the openid belongs to another account.
+        InviteInvalid: unknown, used or expired code, or a deactivated account; of several binds of one code at
+            once, all but one.
+        AlreadyBound: the openid belongs to another account (the caller rolls back: the code stays unused).
     """
-    invite = find_invite(invite_code)
-    if invite is None:
-        raise InviteInvalid()
+    user = redeem_invite(invite_code)
     holder = db.session.scalar(select(User).where(User.wechat_openid == openid))
-    if holder is not None and holder.id != invite.user_id:
+    if holder is not None and holder.id != user.id:
         raise AlreadyBound()
-    user = invite.user
     user.wechat_openid = openid
-    invite.used_at = utcnow()
     db.session.flush()
     return user

@@ -6,17 +6,17 @@ remember cookie name it, and logging out revokes it.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import SessionChannel, User
-from server.extensions import db
+from server.extensions import db, limiter
 from server.services.accounts import AccountLocked, InvalidCredentials, PublicPassword, authenticate
 from server.services.sessions import end_session, signed_in_user, start_session
 from server.timefmt import local_time
 from server.web.forms import LoginForm
+from server.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -58,22 +58,19 @@ def sign_out() -> None:
     logout_user()  # after the clear: it leaves the word that deletes the remember cookie in the session
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never send a freshly logged-in user elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _home_of(user: User) -> str:
     """Heads and admins start on the dashboard."""
     return url_for("dash.overview") if not user.role.is_field_worker else url_for("staff.home")
 
 
+def _failed(response) -> bool:
+    """A login that was refused: wrong name or password, or an address locked out of the account."""
+    return response.status_code in (401, 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Per address, across all accounts: whoever tries name after name is stopped, whichever accounts they try.
+@limiter.limit("20/hour", methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(_home_of(current_user))
@@ -81,7 +78,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data,
+            user = authenticate(form.username.data, form.password.data, request.remote_addr,
                                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                 lockout_minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
                                 refuse_public_passwords=current_app.config["QIAOMEN_ENV"] == "production")
@@ -91,16 +88,15 @@ def login():
             status = 403
         except AccountLocked as locked:
             db.session.commit()
-            flash(f"登录失败次数过多，账号已锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
+            flash(f"登录失败次数过多，已暂时锁定，请于 {local_time(locked.until, '%H:%M')} 后再试", "error")
             status = 429
         except InvalidCredentials:
             db.session.commit()
             flash("用户名或密码错误", "error")
             status = 401
         else:
-            next_page = _safe_next(request.args.get("next"))
             sign_in(user, SessionChannel.STAFF)
-            return redirect(next_page or _home_of(user))
+            return redirect(safe_next(request.args.get("next")) or _home_of(user))
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form), status

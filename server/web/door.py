@@ -13,13 +13,14 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
 from flask_login import current_user
 
 from models import FeedbackCategory, Relation
+from server.errors import error_payload
 from server.extensions import db, limiter
 from server.services.audit import record_read
 from server.services.door_codes import find_household_by_token, mask_label
 from server.services.feedback import door_feedback
 from server.services.pledges import check_pledge, find_pledge
-from server.services.resident import (PRIVACY_NOTICE, NoActiveCampaign, ResidentInputError, active_campaign,
-                                      feedback_from_door, sign_from_door)
+from server.services.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
+                                      active_campaign, feedback_from_door, sign_from_door)
 from server.services.scope import household_in_scope
 from server.services.storage import LocalStorage
 from server.timefmt import local_time
@@ -27,8 +28,9 @@ from server.timefmt import local_time
 bp = Blueprint("door", __name__)
 
 
-def _token_key() -> str:
-    return f"door:{request.view_args.get('token', '')}"
+def _door_and_address_key() -> str:
+    """One door seen from one address: whoever hammers a door shuts it for themselves, not for its household."""
+    return f"door:{request.view_args.get('token', '')}:{request.remote_addr}"
 
 
 def _household_or_dead_page(token: str):
@@ -51,7 +53,7 @@ def _resident_page(household, status: int = 200, errors: dict | None = None, ent
 
 
 @bp.get("/q/<token>")
-@limiter.limit("30/minute", key_func=_token_key)
+@limiter.limit("30/minute", key_func=_door_and_address_key)
 @limiter.limit("300/minute")  # per address: many residents may share one behind a carrier's NAT
 def open_door(token: str):
     household = find_household_by_token(token)
@@ -73,6 +75,17 @@ def _invalid_json(errors: dict):
                     "errors": {field: [message] for field, message in errors.items()}}), 422
 
 
+#: A form carried from one door's page to another's: refused, nothing stored.
+FORM_OF_ANOTHER_DOOR = "这份表单来自另一户的页面，请扫描本户门上的二维码后重新填写"
+
+
+def _form_of_another_door():
+    db.session.rollback()
+    if request.is_json:
+        return jsonify(error_payload(409, FORM_OF_ANOTHER_DOOR)), 409
+    abort(409, description=FORM_OF_ANOTHER_DOOR)
+
+
 def _receipt(pledge) -> dict:
     return {"code": f"{pledge.code[:4]}-{pledge.code[4:]}", "signed_at": pledge.signed_at.isoformat(),
             "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
@@ -81,7 +94,7 @@ def _receipt(pledge) -> dict:
 
 
 @bp.post("/q/<token>/pledge")
-@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("10/minute", key_func=_door_and_address_key)
 @limiter.limit("30/minute")
 def sign(token: str):
     """Sign the pledge from the door: form post or JSON, the signature as a PNG data URL."""
@@ -91,6 +104,8 @@ def sign(token: str):
         signed = sign_from_door(household, form, current_app.config)
     except NoActiveCampaign:
         abort(404, description="社区目前没有需要签署的承诺书")
+    except FormKeyElsewhere:
+        return _form_of_another_door()
     except ResidentInputError as bad:
         db.session.rollback()
         if request.is_json:
@@ -105,7 +120,7 @@ def sign(token: str):
 
 
 @bp.post("/q/<token>/feedback")
-@limiter.limit("10/minute", key_func=_token_key)
+@limiter.limit("10/minute", key_func=_door_and_address_key)
 @limiter.limit("30/minute")
 def leave_feedback(token: str):
     """Leave an opinion from the door: category, text and, if the resident wants a call back, a phone number."""
@@ -115,6 +130,8 @@ def leave_feedback(token: str):
         feedback = feedback_from_door(household, form, current_app.config)
     except NoActiveCampaign:
         abort(404, description="社区目前没有进行中的活动，暂时无法留言")
+    except FormKeyElsewhere:
+        return _form_of_another_door()
     except ResidentInputError as bad:
         db.session.rollback()
         if request.is_json:

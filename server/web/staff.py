@@ -12,12 +12,13 @@ from server.services.areas import areas_under, count_households_under, summarize
 from server.services.audit import record_read
 from server.services.campaigns import campaigns_covering
 from server.services.cjk_font import CJKFontMissing, cjk_font
-from server.services.door_codes import door_url, qr_png, qr_svg, rotate_door_token
+from server.services.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.labels import area_labels
 from server.services.miniprogram_codes import miniprogram_code
 from server.services.privacy import mask_phone
 from server.services.scope import OutOfScope, get_area, get_household
 from server.services.wechat import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
+from server.web.record_ids import query_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -61,7 +62,7 @@ def household(household_id: int):
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
-                           wechat=bool(current_app.config["WECHAT_APPID"]))
+                           wechat=bool(current_app.config["WECHAT_APPID"]), may_rotate=may_rotate(current_user))
 
 
 @bp.get("/households/<int:household_id>/qr.png")
@@ -86,7 +87,10 @@ def _download(household, extension: str) -> dict:
 @bp.post("/households/<int:household_id>/rotate-token")
 def rotate_household_token(household_id: int):
     household = _household(household_id)
-    rotate_door_token(household)
+    try:
+        rotate_door_token(household, current_user, ip=request.remote_addr)
+    except RotationRefused:
+        abort(403, description="只有社区负责人和管理员可以更换门贴二维码")
     db.session.commit()
     flash(f"已为 {household.label} 更换二维码，旧门贴立即失效，请打印新门贴", "info")
     return redirect(url_for("staff.household", household_id=household.id))
@@ -115,7 +119,7 @@ def household_wxacode(household_id: int):
 def area_labels_pdf(area_id: int):
     area = _area(area_id)
     campaign = None
-    if campaign_id := request.args.get("campaign", type=int):
+    if campaign_id := query_id("campaign"):
         campaign = next((c for c in campaigns_covering(area) if c.id == campaign_id), None)
         if campaign is None:
             abort(404)

@@ -25,6 +25,7 @@ from server.services.campaigns import campaigns_covering
 from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
+from server.web.record_ids import query_id
 
 bp = Blueprint("worker", __name__, url_prefix="/w")
 FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
@@ -103,7 +104,7 @@ def home():
     campaign, grids = _campaign()
     if campaign is None:
         return render_template("worker/home.html", campaign=None, grids=grids, today=today_for(current_user))
-    grid = next((g for g in grids if g.id == request.args.get("grid", type=int)), grids[0] if grids else None)
+    grid = next((g for g in grids if g.id == query_id("grid")), grids[0] if grids else None)
     todo = walk_list(grid, campaign, "todo", limit=200) if grid else None
     revisit = walk_list(grid, campaign, "revisit", limit=200) if grid else None
     return render_template("worker/home.html", campaign=campaign, grids=grids, grid=grid, today=today_for(current_user),

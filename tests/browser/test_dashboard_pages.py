@@ -1,12 +1,13 @@
 """A community head's dashboard in Chromium, at desktop and phone sizes, with screenshots kept as artifacts."""
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from models import LedgerArea, User
+from models import Area, Building, LedgerArea, User
 from server.extensions import db
 from server.services.demo_city import DEMO_PASSWORD
 
@@ -84,3 +85,46 @@ def test_a_head_downloads_the_ledger_and_its_totals_match_the_dashboard(head_pag
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     assert len(rows) == households
     assert sum(r[9] == "入户宣传" for r in rows) == contacted
+
+
+#: A name that would run script, and fetch /dashboard/x, if a page ever read it as HTML.
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
+
+
+@contextmanager
+def renamed(live_server, community_name, building_name):
+    """Head1's community and its first building renamed for one test, and named as before afterwards."""
+    with live_server.app_for_tests.app_context():
+        community = db.session.scalar(select(User).where(User.username == "head1")).areas[0]
+        building = db.session.scalar(select(Building).where(Building.community_id == community.id)
+                                     .where(Building.lat.is_not(None)).order_by(Building.id).limit(1))
+        before = community.name, building.name
+        community.name, building.name = community_name, building_name
+        db.session.commit()
+        building_id = building.id
+    try:
+        yield building_id
+    finally:
+        with live_server.app_for_tests.app_context():
+            community = db.session.get(Area, community.id)
+            building = db.session.get(Building, building_id)
+            community.name, building.name = before
+            db.session.commit()
+
+
+def test_names_on_the_map_show_as_text_and_run_nothing(page, live_server):
+    with renamed(live_server, HOSTILE, HOSTILE + "栋") as building_id:
+        page.goto("/login")
+        page.get_by_placeholder("请输入用户名").fill("head1")
+        page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/dashboard/")
+        page.goto("/dashboard/map")
+        page.wait_for_selector("#map[data-ready]")
+        page.locator(f'path[data-building="{building_id}"]').hover(force=True)
+        tooltip = page.locator(".leaflet-tooltip")
+        tooltip.wait_for()
+        assert tooltip.inner_text().startswith(f"{HOSTILE} · {HOSTILE}栋：入户 ")
+        assert tooltip.locator("img").count() == 0 and page.locator("#map img[src='x']").count() == 0
+        assert page.title() != "pwned"
+        assert not [url for url in page.requested_urls if url.endswith("/x")], "the name was never read as markup"

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from models import Area, Campaign, Role
 from server.services.campaigns import campaigns_covering
 from server.services.scope import OutOfScope, area_in_scope, get_area, get_household
+from server.web.record_ids import query_id
 
 bp = Blueprint("dash", __name__, url_prefix="/dashboard")
 
@@ -43,13 +44,13 @@ class Selection:
 def selection(area: Area | None = None) -> Selection:
     """The page's campaign and area: ``area`` if given, else ``?area=`` or the caller's first area."""
     if area is None:
-        area_id = request.args.get("area", type=int)
+        area_id = query_id("area")
         try:
             area = get_area(current_user, area_id) if area_id else current_user.areas[0]
         except (OutOfScope, IndexError):
             abort(404, description="没有这个区域，或它不在您的范围内")
     campaigns = campaigns_covering(area)
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = query_id("campaign")
     if campaign_id:
         campaign = next((c for c in campaigns if c.id == campaign_id), None)
     else:

@@ -5,7 +5,7 @@ import base64
 import tempfile
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -13,12 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from models import AreaLevel, Role, User, user_area
 from server.extensions import db
 from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker
-from server.services.sessions import sign_out_everywhere
 from server.services.areas import areas_under
 from server.services.door_codes import qr_png
 from server.services.household_files import FileFormatError, read_household_file
 from server.services.household_import import ImportRejected, import_households
-from server.services.scope import area_in_scope
+from server.services.scope import OutOfScope, get_worker, manages
+from server.services.sessions import sign_out_everywhere
 from server.web.forms import ImportHouseholdsForm, InviteWorkerForm
 
 from . import bp, selection
@@ -34,16 +34,18 @@ def _workers(area) -> list[User]:
 
 
 def _worker_or_404(user_id: int) -> User:
-    worker = db.session.get(User, user_id)
-    if worker is None or worker.role not in FIELD_ROLES or not any(area_in_scope(current_user, a) for a in worker.areas):
+    try:
+        return get_worker(current_user, user_id)
+    except OutOfScope:
         abort(404, description="没有这个网格员，或他不在您的范围内")
-    return worker
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
     qr = base64.b64encode(qr_png(f"QIAOMEN-INVITE:{invite}", box_size=6)).decode() if invite else None
-    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=_workers(chosen.area),
-                           invite=invite, invited=worker, qr=qr,
+    workers = _workers(chosen.area)
+    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=workers,
+                           managed={w.id for w in workers if manages(current_user, w)}, invite=invite,
+                           invited=worker, qr=qr,
                            hours=current_app.config["INVITE_TTL_HOURS"])
 
 
@@ -80,20 +82,22 @@ def reinvite(user_id: int):
 @bp.post("/team/<int:user_id>/sign-out")
 def sign_out_worker(user_id: int):
     """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
+    chosen = selection()
     worker = _worker_or_404(user_id)
     sign_out_everywhere(worker)
     db.session.commit()
     flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
-    return redirect(url_for("dash.team", **request.args))
+    return redirect(url_for("dash.team", **chosen.args()))
 
 
 @bp.post("/team/<int:user_id>/deactivate")
 def deactivate(user_id: int):
+    chosen = selection()
     worker = _worker_or_404(user_id)
     deactivate_user(worker)
     db.session.commit()
     flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
-    return redirect(url_for("dash.team", **request.args))
+    return redirect(url_for("dash.team", **chosen.args()))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -16,6 +16,8 @@ from server.services.feedback import FeedbackError, close_feedback, reply_to_fee
 from server.services.privacy import mask_phone
 from server.services.scope import household_in_scope
 from server.timefmt import SHANGHAI
+from server.web.record_ids import query_id
+from server.web.redirects import safe_next
 
 from . import area_or_404, bp, selection
 
@@ -37,7 +39,7 @@ def inbox():
         query = query.where(Feedback.status == FeedbackStatus(status))
     if category in {c.value for c in FeedbackCategory}:
         query = query.where(Feedback.category == FeedbackCategory(category))
-    if grid_id := request.args.get("grid", type=int):
+    if grid_id := query_id("grid"):
         grid = area_or_404(grid_id)
         query = query.where(Household.building_id.in_(select(Building.id).where(Building.grid_id == grid.id)))
     for name, op in (("from", "__ge__"), ("to", "__lt__")):
@@ -69,7 +71,7 @@ def reply(feedback_id: int):
     else:
         db.session.commit()
         flash("已回复，居民扫门上的二维码即可看到", "info")
-    return redirect(request.form.get("next") or url_for("dash.inbox"))
+    return redirect(safe_next(request.form.get("next")) or url_for("dash.inbox"))
 
 
 @bp.post("/feedback/<int:feedback_id>/close")
@@ -77,4 +79,4 @@ def close(feedback_id: int):
     close_feedback(_feedback_or_404(feedback_id))
     db.session.commit()
     flash("已办结", "info")
-    return redirect(request.form.get("next") or url_for("dash.inbox"))
+    return redirect(safe_next(request.form.get("next")) or url_for("dash.inbox"))

@@ -54,19 +54,29 @@
     if (mapEl.dataset.tiles) {
       L.tileLayer(mapEl.dataset.tiles, { maxZoom: 19, attribution: mapEl.dataset.attribution || "" }).addTo(map);
     }
+    // Names come from imported registers: a tooltip is built from a text node, never read as HTML.
+    var tooltipOf = function (b) {
+      var tip = document.createElement("span");
+      tip.textContent = b.community + " · " + b.name + "：入户 " + b.contacted + "/" + b.in_scope;
+      return tip;
+    };
     fetch(mapEl.dataset.src, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      var bounds = [];
+      var bounds = [], markers = [];
       data.buildings.forEach(function (b) {
         var marker = L.circleMarker([b.lat, b.lng], {
           radius: 8, weight: 1, color: "#333", fillColor: colours[b.colour], fillOpacity: 0.9
         }).addTo(map);
-        marker.bindTooltip(b.community + " · " + b.name + "：入户 " + b.contacted + "/" + b.in_scope);
+        marker.bindTooltip(tooltipOf(b));
         marker.on("click", function () { window.location.href = b.url; });
-        var element = marker.getElement && marker.getElement();
-        if (element) { element.setAttribute("data-building", b.id); element.setAttribute("data-colour", b.colour); }
+        markers.push({ marker: marker, building: b });
         bounds.push([b.lat, b.lng]);
       });
       if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([29.53, 108.77], 13); }
+      // A marker has its element only once the map has a view.
+      markers.forEach(function (m) {
+        var element = m.marker.getElement();
+        if (element) { element.setAttribute("data-building", m.building.id); element.setAttribute("data-colour", m.building.colour); }
+      });
       mapEl.dataset.ready = String(data.buildings.length);
     });
   }
