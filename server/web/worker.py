@@ -21,7 +21,7 @@ from server.extensions import db, limiter
 from server.services import ledger
 from server.services.accounts import InviteNotValid, redeem_invite
 from server.services.api_tokens import issue_token
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import campaigns_covering, worker_campaign
 from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.worker_activity import today_for
 
@@ -40,11 +40,7 @@ def _field_worker_only():
 
 def _campaign():
     grids = worker_grids(current_user)
-    for grid in grids:
-        active = campaigns_covering(grid, active_only=True)
-        if active:
-            return active[0], grids
-    return None, grids
+    return worker_campaign(grids), grids
 
 
 @bp.route("/login", methods=["GET", "POST"])
