@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from models import (Building, Campaign, Feedback, Household, HouseholdProgress, Occupancy, Outcome, Pledge,
                     Visit)
 from server.extensions import db
+from server.services.door_order import floor_key, natural_key
 
 #: Cell states, in the order of the legend, with their labels.
 STATES = {
@@ -69,7 +70,7 @@ def building_chart(building: Building, campaign: Campaign) -> BuildingChart:
             HouseholdProgress.household_id == Household.id, HouseholdProgress.campaign_id == campaign.id))
         .where(Household.building_id == building.id)).all()
     columns = sorted({(h.unit, _room_suffix(h)) for h, _ in rows},
-                     key=lambda c: (len(c[0]), c[0], len(c[1]), c[1]))
+                     key=lambda c: (natural_key(c[0]), natural_key(c[1])))
     index = {column: n for n, column in enumerate(columns)}
     by_floor: dict[int | None, list[Cell | None]] = {}
     counts = dict.fromkeys(STATES, 0)
@@ -78,7 +79,7 @@ def building_chart(building: Building, campaign: Campaign) -> BuildingChart:
         counts[state] += 1
         cells = by_floor.setdefault(household.floor, [None] * len(columns))
         cells[index[(household.unit, _room_suffix(household))]] = Cell(household, state)
-    floors = sorted(by_floor.items(), key=lambda item: -1000 if item[0] is None else item[0], reverse=True)
+    floors = sorted(by_floor.items(), key=lambda item: floor_key(item[0]), reverse=True)
     return BuildingChart(building, columns, floors, counts)
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (COUNTERS, DAY_COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
                     LedgerArea, LedgerBuilding, LedgerDay, Outcome)
 from server.extensions import db
+from server.services.door_order import by_code_point, natural
 from server.timefmt import SHANGHAI
 
 FLAGS = ("visited", "contacted", "pledged", "documented", "revisit_due")
@@ -165,13 +166,13 @@ def ledger_view(campaign: Campaign, area: Area) -> LedgerView:
         rows = db.session.execute(
             select(Building, LedgerBuilding).outerjoin(
                 LedgerBuilding, (LedgerBuilding.building_id == Building.id) & (LedgerBuilding.campaign_id == campaign.id))
-            .where(Building.grid_id == area.id).order_by(func.length(Building.name), Building.name))
+            .where(Building.grid_id == area.id).order_by(*natural(Building.name), Building.id))
         children = [LedgerRow("building", b.id, b.name, None, counters_of(counts)) for b, counts in rows]
     else:
         rows = db.session.execute(
             select(Area, LedgerArea).outerjoin(
                 LedgerArea, (LedgerArea.area_id == Area.id) & (LedgerArea.campaign_id == campaign.id))
-            .where(Area.parent_id == area.id).order_by(Area.path))
+            .where(Area.parent_id == area.id).order_by(by_code_point(Area.path)))
         children = [LedgerRow("area", a.id, a.name, a.level.value, counters_of(counts)) for a, counts in rows]
     return LedgerView(campaign, node, children)
 

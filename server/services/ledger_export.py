@@ -24,6 +24,7 @@ from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, Fee
                     Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import areas_under, grid_ids_under
+from server.services.door_order import door_order
 from server.timefmt import local_time
 
 HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 10), ("楼栋", 8), ("单元", 6), ("户号", 8),
@@ -62,8 +63,7 @@ def _household_rows(area: Area):
         .join(community, Building.community_id == community.id)
         .join(street, community.parent_id == street.id)
         .where(Building.grid_id.in_(grid_ids_under(area)))
-        .order_by(community.path, grid.path, func.length(Building.name), Building.name, func.length(Household.unit),
-                  Household.unit, Household.floor, func.length(Household.room), Household.room)
+        .order_by(*door_order(grid))
         .execution_options(yield_per=CHUNK))
 
 

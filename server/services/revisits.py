@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from models import Area, Building, Campaign, Household, HouseholdProgress, Occupancy, Outcome, User, Visit
 from server.extensions import db
 from server.services.areas import grid_ids_under
+from server.services.door_order import door_order
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ def revisits_due(campaign: Campaign, area: Area, limit: int = 5000) -> list[Revi
         .outerjoin(User, User.id == Visit.worker_id)
         .where(Building.grid_id.in_(grid_ids_under(area)), ~progress.contacted,
                progress.last_outcome == Outcome.NOT_HOME, Household.occupancy != Occupancy.VACANT)
-        .order_by(Area.path, func.length(Building.name), Building.name, func.length(Household.unit), Household.unit,
-                  Household.floor, func.length(Household.room), Household.room)
+        .order_by(*door_order())
         .limit(limit)).all()
     seen, revisits = set(), []
     for household, grid, p, visit, worker in rows:
@@ -60,7 +60,5 @@ def not_yet_visited(campaign: Campaign, area: Area, limit: int = 2000) -> tuple[
              .where(Building.grid_id.in_(grid_ids_under(area)), Household.occupancy != Occupancy.VACANT,
                     func.coalesce(progress.visited, False).is_(False)))
     total = db.session.scalar(query.with_only_columns(func.count(Household.id)).order_by(None))
-    rows = db.session.execute(query.order_by(Area.path, func.length(Building.name), Building.name,
-                                             func.length(Household.unit), Household.unit, Household.floor,
-                                             func.length(Household.room), Household.room).limit(limit)).all()
+    rows = db.session.execute(query.order_by(*door_order()).limit(limit)).all()
     return total, [(household, grid) for household, grid in rows]
