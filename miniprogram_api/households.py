@@ -57,7 +57,7 @@ class WalkItemOut(HouseholdOut):
     @pre_dump
     def flatten(self, item, **kwargs):
         household, progress = item
-        return {**household_fields(household), "progress": ledger.snapshot(progress)}
+        return {**household_fields(household), "progress": ledger.snapshot(household, progress)}
 
 
 class WalkPageOut(Schema):
@@ -151,5 +151,5 @@ def by_qr(query, scanned):
     card = door_card(household, campaign)
     record_read(current_user(), "view_household", "household", household.id, {"via": "scan"}, request.remote_addr)
     return {"household": card.household, "campaign_id": campaign.id if campaign else None,
-            "progress": ledger.snapshot(card.progress),
+            "progress": ledger.snapshot(card.household, card.progress),
             "last_visits": card.last_visits, "open_feedback": card.open_feedback}

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 
-from models import (Building, Campaign, Feedback, Household, HouseholdProgress, Occupancy, Outcome, Pledge,
-                    Visit)
+from models import Building, Campaign, Feedback, Household, HouseholdProgress, Outcome, Pledge, Standing, Visit
 from server.extensions import db
 from server.services.door_order import floor_key, natural_key
 
@@ -17,28 +16,33 @@ STATES = {
     "contacted": "已入户",
     "refused": "拒绝",
     "not_home": "无人在家（待回访）",
+    "reported_vacant": "报空置（待确认）",
     "vacant": "空置",
     "not_visited": "未走访",
 }
 
 
 def household_state(household: Household, progress: HouseholdProgress | None) -> str:
-    """The one state a cell shows, the most advanced first."""
-    if household.occupancy is Occupancy.VACANT:
+    """The one state a cell shows, the most advanced first, from the ledger's predicates (``Standing``).
+
+    ``vacant`` is a household confirmed vacant (out of scope); one a worker found empty and the head has
+    not confirmed is ``reported_vacant``, still in scope. ``not_home`` is exactly a revisit due, unless
+    the household has pledged since.
+    """
+    standing = Standing(household, progress)
+    if not standing.in_scope:
         return "vacant"
-    if progress is None or not progress.visited:
+    if not standing.visited:
         return "not_visited"
-    if progress.documented:
+    if standing.documented:
         return "documented"
-    if progress.pledged:
+    if standing.pledged:
         return "pledged"
-    if progress.contacted:
+    if standing.contacted:
         return "contacted"
-    if progress.vacant_reported and progress.last_outcome is Outcome.VACANT:
-        return "vacant"
-    if progress.last_outcome is Outcome.REFUSED:
-        return "refused"
-    return "not_home" if progress.last_outcome is Outcome.NOT_HOME else "not_visited"
+    if standing.revisit_due:
+        return "not_home"
+    return "reported_vacant" if progress.last_outcome is Outcome.VACANT else "refused"
 
 
 @dataclass

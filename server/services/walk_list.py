@@ -6,11 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy import and_, literal, not_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
-                    Occupancy, Outcome, Visit, VisitMaterial)
+                    Standing, Visit, VisitMaterial)
 from models.personal import phone_index
 from server.extensions import db
 from server.services.areas import areas_under
@@ -51,29 +51,27 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
               limit: int = 50) -> WalkPage:
     """A page of the grid's households in door order, each with its progress in the campaign.
 
-    ``todo``: not yet visited (registered-vacant homes left out); ``revisit``: not
-    contacted, last outcome not at home; ``done``: visited, no revisit due; ``all``.
+    ``todo``: not yet visited (``Standing.to_visit``); ``revisit``: due a revisit (``Standing.revisit_due``);
+    neither lists a household confirmed vacant. ``done``: visited, no revisit due; ``all``.
 
     Raises:
         BadCursor: a cursor this server did not make.
     """
     progress = HouseholdProgress
     order = door_order()
+    standing = Standing.sql()
     query = (select(Household, progress)
              .join(Building, Household.building_id == Building.id)
              .join(Area, Building.grid_id == Area.id)
              .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
              .where(Building.grid_id == grid.id)
              .options(joinedload(Household.building)))
-    visited = func.coalesce(progress.visited, False)
-    contacted = func.coalesce(progress.contacted, False)
-    revisit = and_(~contacted, progress.last_outcome == Outcome.NOT_HOME)
     if state == "todo":
-        query = query.where(~visited, Household.occupancy != Occupancy.VACANT)
+        query = query.where(standing.to_visit)
     elif state == "revisit":
-        query = query.where(revisit, Household.occupancy != Occupancy.VACANT)
+        query = query.where(standing.revisit_due)
     elif state == "done":
-        query = query.where(visited, or_(contacted, progress.last_outcome != Outcome.NOT_HOME))
+        query = query.where(standing.visited, not_(standing.revisit_due))
     if cursor:
         query = query.where(tuple_(*order) > tuple_(*[literal(v) for v in decode_cursor(cursor)]))
     limit = max(1, min(limit, MAX_LIMIT))

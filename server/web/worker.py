@@ -143,7 +143,7 @@ def app_data():
                      "pledge_text": {"version": text.version, "title": text.title} if text else None},
         "households": [{"id": h.id, "token": h.token, "label": h.label, "building": h.building.name, "unit": h.unit,
                         "room": h.room, "grid_id": h.building.grid_id, "occupancy": h.occupancy.value,
-                        "progress": ledger.snapshot(p)} for h, p in worker_doors(current_user, campaign)],
+                        "progress": ledger.snapshot(h, p)} for h, p in worker_doors(current_user, campaign)],
     })
 
 
