@@ -70,7 +70,7 @@ class Standing:
         """The predicates as SQL expressions over ``household`` outer-joined to ``progress``."""
         return cls(household, HouseholdProgress if progress is None else progress, sql=True)
 
-    # -- the three operations the predicates are written in, in Python or in SQL --------------------------
+    # -- the operations the predicates are written in, each in Python or in SQL ---------------------------
 
     def _recorded(self, name: str):
         """A flag of the progress row; false when there is none."""
