@@ -9,7 +9,7 @@ from models import Area, AreaLevel, Campaign, Household
 from server.extensions import db
 from server.services import ledger
 from server.services.audit import record_read
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import campaign_for
 from server.services.privacy import mask_name, mask_phone
 from server.services.scope import area_in_scope, household_in_scope
 from server.services.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
@@ -57,7 +57,7 @@ class WalkItemOut(HouseholdOut):
     @pre_dump
     def flatten(self, item, **kwargs):
         household, progress = item
-        return {**household_fields(household), "progress": ledger.snapshot(progress)}
+        return {**household_fields(household), "progress": ledger.snapshot(household, progress)}
 
 
 class WalkPageOut(Schema):
@@ -109,12 +109,9 @@ class DoorCardOut(Schema):
     open_feedback = fields.List(fields.Nested(FeedbackOut))
 
 
-def _campaign_for(area: Area, campaign_id: int | None, active_only: bool = False) -> Campaign | None:
-    covering = campaigns_covering(area, active_only=active_only)
-    if campaign_id is None:
-        return covering[0] if covering else None
-    campaign = next((c for c in covering if c.id == campaign_id), None)
-    if campaign is None:
+def _campaign_for(area: Area, campaign_id: int | None) -> Campaign | None:
+    campaign = campaign_for(area, campaign_id)
+    if campaign is None and campaign_id is not None:
         abort(404, message="没有这个活动，或它不覆盖这里")
     return campaign
 
@@ -150,9 +147,9 @@ def by_qr(query, scanned):
     household = household_by_scan(scanned)
     if household is None or not household_in_scope(current_user(), household):
         abort(404, message="该二维码已失效，或这户不在您的网格内")
-    campaign = _campaign_for(household.building.grid, query["campaign_id"], active_only=query["campaign_id"] is None)
+    campaign = _campaign_for(household.building.grid, query["campaign_id"])
     card = door_card(household, campaign)
     record_read(current_user(), "view_household", "household", household.id, {"via": "scan"}, request.remote_addr)
     return {"household": card.household, "campaign_id": campaign.id if campaign else None,
-            "progress": ledger.snapshot(card.progress),
+            "progress": ledger.snapshot(card.household, card.progress),
             "last_visits": card.last_visits, "open_feedback": card.open_feedback}

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from models import Area
 from server.extensions import db
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import campaign_for
 from server.services.ledger import ledger_view
 from server.services.scope import area_in_scope
 
@@ -60,7 +60,7 @@ def ledger(query):
     area = db.session.get(Area, query["area_id"]) if query["area_id"] else user.areas[0] if user.areas else None
     if area is None or not area_in_scope(user, area):
         abort(404, message="没有这个区域，或它不在您的范围内")
-    campaign = next((c for c in campaigns_covering(area) if c.id == query["campaign_id"]), None)
+    campaign = campaign_for(area, query["campaign_id"])
     if campaign is None:
         abort(404, message="没有这个活动，或它不覆盖这个区域")
     return ledger_view(campaign, area)

@@ -7,7 +7,8 @@ from .base import Base, UTCDateTime, utcnow
 from .building import Building
 from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
 from .audit import AuditEvent
-from .ledger import COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay
+from .ledger import (COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay, Standing,
+                     evidences)
 from .pledge import Pledge, PledgeChannel, Relation
 from .stored_file import FileKind, StoredFile
 from .visit import Outcome, Visit, VisitMaterial
@@ -20,7 +21,7 @@ __all__ = [
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
-    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",
+    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow",
 ]

@@ -39,7 +39,8 @@ def routes(f):
     q = f"?campaign={f.campaign.id}&area={f.community_a.id}"
     return [("GET", f"/dashboard/{q}"), ("GET", f"/dashboard/map{q}"), ("GET", f"/dashboard/map.json{q}"),
             ("GET", f"/dashboard/buildings/{b}"), ("GET", f"/dashboard/households/{h.id}"),
-            ("POST", f"/dashboard/households/{h.id}/vacant"), ("GET", f"/dashboard/revisits{q}"),
+            ("POST", f"/dashboard/households/{h.id}/vacant"), ("POST", f"/dashboard/households/{h.id}/vacant/revert"),
+            ("GET", f"/dashboard/revisits{q}"),
             ("GET", f"/dashboard/revisits/print{q}"), ("GET", f"/dashboard/workers{q}"),
             ("GET", f"/dashboard/feedback{q}"), ("POST", f"/dashboard/feedback/{feedback}/reply"),
             ("POST", f"/dashboard/feedback/{feedback}/close"), ("GET", f"/dashboard/export.xlsx{q}"),

@@ -1,14 +1,21 @@
-"""After any sequence of visits, pledges and replays, every roll-up equals the sum of its parts and a fresh count."""
+"""After any sequence of visits, pledges, replays, vacancy confirmations and their reversals, and purges, every
+roll-up equals the sum of its parts and a fresh count, and every page, answer and export says the same."""
 import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import COUNTERS, Area, Building, LedgerArea, LedgerBuilding, Occupancy
+from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy
 from server.extensions import db as _db
+from server.services.ledger import rate
 from server.services.ledger_rebuild import expected_rollups, rebuild_ledger
+from server.services.occupancy import confirm_vacant, revert_vacant
+from server.services.retention import purge_campaign
+from server.services.storage import LocalStorage
+from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
+from tests.staff import sign_in
 
 API = "/api/mp/v1"
 
@@ -40,24 +47,72 @@ def assert_invariant(campaign):
             parts = [areas.get(a, zero) for a in _db.session.scalars(select(Area.id).where(Area.parent_id == area.id))]
         for counter in COUNTERS:
             assert own[counter] == sum(p[counter] for p in parts), f"{area.name} {counter}"
+    # The daily counters add up to the roll-ups: a rate as of any past day is today's less what came since.
+    days = {area_id: (contacted, documented) for area_id, contacted, documented in _db.session.execute(
+        select(LedgerDay.area_id, func.sum(LedgerDay.new_contacted), func.sum(LedgerDay.new_documented))
+        .where(LedgerDay.campaign_id == campaign.id).group_by(LedgerDay.area_id))}
+    for area_id, counts in areas.items():
+        assert days.get(area_id, (0, 0)) == (counts["contacted"], counts["documented"]), f"area {area_id} by day"
+
+
+def assert_every_page_agrees(client, app, field):
+    """Every page's, answer's and export's figures equal the ledger's and a recount, for every kind of area."""
+    sign_in(client, "street_admin")
+    headers = bearer(app, field.users["street_admin"])
+    for area in (field.street, field.community_a, field.community_b, field.grid_a1, field.grid_b1):
+        ledger_pages.assert_every_place_agrees(client, headers, field.campaign, area)
+    shown = ledger_pages.rankings_page(client, field.campaign, field.street)
+    expected = []
+    for level in (AreaLevel.COMMUNITY, AreaLevel.GRID):
+        for area in _db.session.scalars(select(Area).where(Area.level == level)):
+            counts = ledger_pages.stored(field.campaign, area)
+            expected.append((f"{area.parent.name} · {area.name}" if level is AreaLevel.GRID else area.name,
+                             counts["in_scope"], *[_percent(rate(counts[name], counts["in_scope"]))
+                                                   for name in ("contacted", "documented")]))
+    assert sorted(shown) == sorted(expected), "红黑榜: 应宣传, 入户率 and 三有率 as the ledger has them"
+
+
+def _percent(share):
+    return "—" if share is None else f"{share * 100:.1f}%"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_ledger_holds_after_a_random_day_of_visits_pledges_and_replays(client, app, field, seed):
+def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_and_purges(client, app, field,
+                                                                                                 seed):
     rng = random.Random(seed)
     actors = [(field.users[name], households) for name, households in (
         ("worker_a1", field.households_a1), ("volunteer_a", field.households_a1 + field.households_a2),
         ("head_a", field.households_a2), ("worker_b1", field.households_b1), ("head_b", field.households_b1))]
+    everyone = field.households_a1 + field.households_a2 + field.households_b1
     files = {}
     sent = []
+    done = dict.fromkeys(("confirmed", "reverted", "purged"), 0)
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
-    for step in range(60):
+    storage = LocalStorage(app.config["UPLOAD_DIR"])
+    for step in range(90):
         user, households = rng.choice(actors)
         headers = bearer(app, user)
         if user.id not in files:
             files[user.id] = (upload(client, headers, "photo"), upload(client, headers, "signature"))
         photo, signature = files[user.id]
-        if sent and rng.random() < 0.2:
+        roll = rng.random()
+        if roll < 0.1:  # a head confirms a household vacant, visited or not
+            done["confirmed"] += confirm_vacant(rng.choice(everyone))
+            _db.session.commit()
+            continue
+        if roll < 0.18:  # and reverts a confirmation
+            vacant = [h for h in everyone if h.occupancy is Occupancy.VACANT]
+            if vacant:
+                done["reverted"] += revert_vacant(rng.choice(vacant))
+                _db.session.commit()
+            continue
+        if roll < 0.2:  # the campaign's photos, signatures and GPS are purged
+            purge_campaign(field.campaign, 0, storage,
+                           dt.datetime.combine(field.campaign.end_date + dt.timedelta(days=2), dt.time(),
+                                               dt.timezone.utc))
+            done["purged"] += 1
+            continue
+        if sent and roll < 0.36:
             payload, who = rng.choice(sent)  # a phone retrying
             response = client.post(f"{API}/visits", json=payload, headers=who)
             assert response.status_code == 200
@@ -77,7 +132,13 @@ def test_the_ledger_holds_after_a_random_day_of_visits_pledges_and_replays(clien
         else:
             assert client.post(f"{API}/visits", json=payload, headers=headers).status_code == 201
         sent.append((payload, headers))
+        if step == 45:
+            assert_invariant(field.campaign)
+    confirm_vacant(rng.choice([h for h in everyone if h.occupancy is not Occupancy.VACANT]))
+    _db.session.commit()
+    assert all(done.values()), done
     assert_invariant(field.campaign)
+    assert_every_page_agrees(client, app, field)
     drift = rebuild_ledger(field.campaign)
     assert drift.progress_rows_fixed == 0 and drift.rollups_fixed == []
 

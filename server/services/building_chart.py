@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 
-from models import (Building, Campaign, Feedback, Household, HouseholdProgress, Occupancy, Outcome, Pledge,
-                    Visit)
+from models import Building, Campaign, Feedback, Household, HouseholdProgress, Outcome, Pledge, Standing, Visit
 from server.extensions import db
+from server.services.door_order import floor_key, natural_key
 
 #: Cell states, in the order of the legend, with their labels.
 STATES = {
@@ -16,28 +16,33 @@ STATES = {
     "contacted": "已入户",
     "refused": "拒绝",
     "not_home": "无人在家（待回访）",
+    "reported_vacant": "报空置（待确认）",
     "vacant": "空置",
     "not_visited": "未走访",
 }
 
 
 def household_state(household: Household, progress: HouseholdProgress | None) -> str:
-    """The one state a cell shows, the most advanced first."""
-    if household.occupancy is Occupancy.VACANT:
+    """The one state a cell shows, the most advanced first, from the ledger's predicates (``Standing``).
+
+    ``vacant`` is a household confirmed vacant (out of scope); one a worker found empty and the head has
+    not confirmed is ``reported_vacant``, still in scope. ``not_home`` is exactly a revisit due, unless
+    the household has pledged since.
+    """
+    standing = Standing(household, progress)
+    if not standing.in_scope:
         return "vacant"
-    if progress is None or not progress.visited:
+    if not standing.visited:
         return "not_visited"
-    if progress.documented:
+    if standing.documented:
         return "documented"
-    if progress.pledged:
+    if standing.pledged:
         return "pledged"
-    if progress.contacted:
+    if standing.contacted:
         return "contacted"
-    if progress.vacant_reported and progress.last_outcome is Outcome.VACANT:
-        return "vacant"
-    if progress.last_outcome is Outcome.REFUSED:
-        return "refused"
-    return "not_home" if progress.last_outcome is Outcome.NOT_HOME else "not_visited"
+    if standing.revisit_due:
+        return "not_home"
+    return "reported_vacant" if progress.last_outcome is Outcome.VACANT else "refused"
 
 
 @dataclass
@@ -69,7 +74,7 @@ def building_chart(building: Building, campaign: Campaign) -> BuildingChart:
             HouseholdProgress.household_id == Household.id, HouseholdProgress.campaign_id == campaign.id))
         .where(Household.building_id == building.id)).all()
     columns = sorted({(h.unit, _room_suffix(h)) for h, _ in rows},
-                     key=lambda c: (len(c[0]), c[0], len(c[1]), c[1]))
+                     key=lambda c: (natural_key(c[0]), natural_key(c[1])))
     index = {column: n for n, column in enumerate(columns)}
     by_floor: dict[int | None, list[Cell | None]] = {}
     counts = dict.fromkeys(STATES, 0)
@@ -78,7 +83,7 @@ def building_chart(building: Building, campaign: Campaign) -> BuildingChart:
         counts[state] += 1
         cells = by_floor.setdefault(household.floor, [None] * len(columns))
         cells[index[(household.unit, _room_suffix(household))]] = Cell(household, state)
-    floors = sorted(by_floor.items(), key=lambda item: -1000 if item[0] is None else item[0], reverse=True)
+    floors = sorted(by_floor.items(), key=lambda item: floor_key(item[0]), reverse=True)
     return BuildingChart(building, columns, floors, counts)
 
 

@@ -80,6 +80,38 @@ def publish_pledge_text(campaign: Campaign, title: str, body: str) -> PledgeText
     return text
 
 
+def current_campaign(area: Area) -> Campaign | None:
+    """The campaign a door, an area or a worker shows when none is asked for: the rule, written here only.
+
+    Of the campaigns covering ``area`` (``campaigns_covering``) that are active (进行中), the one that
+    started last; of two that started the same day, the one created last. None when none is active.
+    """
+    active = campaigns_covering(area, active_only=True)
+    return active[0] if active else None
+
+
+def campaign_for(area: Area, campaign_id: int | None = None, latest_if_none_active: bool = False) -> Campaign | None:
+    """The campaign a page or answer about ``area`` shows.
+
+    Asked for by id: that campaign if it covers ``area``, whatever its status, else None (the caller
+    answers 404: never another campaign in its place). Not asked for: ``current_campaign(area)``; with
+    ``latest_if_none_active`` (the dashboard, where a closed round's figures stay readable) and none
+    active, the covering campaign that started last. None: nothing to show.
+    """
+    if campaign_id is not None:
+        return next((c for c in campaigns_covering(area) if c.id == campaign_id), None)
+    current = current_campaign(area)
+    if current is None and latest_if_none_active:
+        covering = campaigns_covering(area)
+        return covering[0] if covering else None
+    return current
+
+
+def worker_campaign(grids: list[Area]) -> Campaign | None:
+    """The campaign a worker canvasses for: ``current_campaign`` of the first of their grids (tree order) having one."""
+    return next((c for c in map(current_campaign, grids) if c is not None), None)
+
+
 def open_campaigns_covering(area: Area) -> list[Campaign]:
     """Campaigns not yet closed over, above or beneath ``area``: their ledgers count its households."""
     return [c for c in campaigns_covering(area) if c.status is not CampaignStatus.CLOSED]

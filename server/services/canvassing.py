@@ -161,7 +161,7 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
     db.session.add(visit)
     db.session.flush()  # the id is claimed here: a concurrent twin fails now, before anything else is written
     progress = ledger.lock_progress(household, campaign)
-    before = ledger.flags_of(progress)
+    before = ledger.counts_of(household, progress)
     progress.visits += 1
     ledger.fold_visit(progress, visit.outcome, visit.visited_at, photo is not None, bool(visit.materials))
     pledges, feedback_rows = [], []
@@ -177,8 +177,8 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
                                       category=FeedbackCategory(feedback["category"]),
                                       text=mask_phones_in(feedback["text"])))
         db.session.add(feedback_rows[0])
-    after = ledger.flags_of(progress)
-    snapshot = ledger.snapshot(progress)
+    after = ledger.counts_of(household, progress)
+    snapshot = ledger.snapshot(household, progress)
     visit.progress_json = json.dumps(snapshot)
     # The counters' upserts flush everything above with them.
     ledger.apply_change(household, campaign, before, after)

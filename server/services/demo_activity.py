@@ -10,8 +10,7 @@ from collections.abc import Callable
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from models import (Area, Building, Campaign, FileKind, Household, Occupancy, Outcome, Role, User, user_area,
-                    utcnow)
+from models import Area, Building, Campaign, FileKind, Household, Outcome, Role, Standing, User, user_area, utcnow
 from server.extensions import db
 from server.services.canvassing import record_visit
 from server.services.storage import LocalStorage
@@ -59,7 +58,7 @@ def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, up
     recorded = 0
     for worker, grid in workers:
         households = db.session.scalars(select(Household).join(Building).where(
-            Building.grid_id == grid.id, Household.occupancy != Occupancy.VACANT).order_by(Household.id)).all()
+            Building.grid_id == grid.id, Standing.sql().in_scope).order_by(Household.id)).all()
         for household in rng.sample(households, int(len(households) * share)):
             days_ago = rng.randrange(0, 14)
             visited_at = (now - dt.timedelta(days=days_ago)).replace(hour=10 + rng.randrange(0, 3),

@@ -26,6 +26,7 @@ from server.services.areas import areas_under, assign_path, new_area
 from server.services.bulk import bulk_insert
 from server.services.campaigns import open_campaigns_covering
 from server.services.ledger_rebuild import refresh_population
+from server.services.occupancy import occupancy_changed
 from server.services.household_files import HEADER_OF, REQUIRED, SourceRow
 
 MAX_LISTED_ERRORS = 200
@@ -313,6 +314,7 @@ class _Writer:
                 .where(_HOUSEHOLD.c.building_id.in_(building_ids)))
         }
         inserts, updates = [], []
+        existing_occupancy = {h.id: h.occupancy for h in existing.values()}
         for number, row, known in batch:
             current = existing.get((known.id, row.unit, row.room))
             if current is not None and self.now in (current.created_at, current.updated_at):
@@ -345,6 +347,10 @@ class _Writer:
                     updated_at=bindparam("updated_at")),
                 updates)
             self.report.updated += len(updates)
+            for row in updates:  # a household confirmed vacant, or no longer: its ledgers move with it
+                was = existing_occupancy[row["_id"]]
+                if (was is Occupancy.VACANT) != (row["occupancy"] is Occupancy.VACANT):
+                    occupancy_changed(db.session.get(Household, row["_id"], populate_existing=True), was)
 
 
 def _scope_error(row: HouseholdRow, number: int, scope: tuple[str, ...]) -> RowError | None:

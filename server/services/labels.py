@@ -18,13 +18,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFImageXObject
 from reportlab.pdfgen import canvas
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from models import Area, Building, Campaign, Household
 from server.extensions import db
 from server.services.areas import grid_ids_under
 from server.services.door_codes import qr_matrix
+from server.services.door_order import door_order
 
 INSTRUCTION = "微信扫一扫 · 签署垃圾分类承诺书"
 COLUMNS, ROWS = 3, 4
@@ -68,10 +69,7 @@ def _draw_bilevel_image(c: canvas.Canvas, image: Image.Image, width: float, heig
 
 
 def label_rows(area: Area) -> Select:
-    """The households under ``area`` in the order labels are posted: community, building, unit, floor, room.
-
-    Names sort naturally ("2栋" before "10栋") by length first.
-    """
+    """The households under ``area`` in door order (``door_order``), the order labels are posted in."""
     community, grid = aliased(Area), aliased(Area)
     return (
         select(Household.token, Household.label, community.name, grid.name)
@@ -79,8 +77,7 @@ def label_rows(area: Area) -> Select:
         .join(community, Building.community_id == community.id)
         .join(grid, Building.grid_id == grid.id)
         .where(Building.grid_id.in_(grid_ids_under(area)))
-        .order_by(community.path, func.length(Building.name), Building.name, func.length(Household.unit),
-                  Household.unit, Household.floor, func.length(Household.room), Household.room)
+        .order_by(*door_order(grid))
     )
 
 

@@ -12,35 +12,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (COUNTERS, DAY_COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
-                    LedgerArea, LedgerBuilding, LedgerDay, Outcome)
+                    LedgerArea, LedgerBuilding, LedgerDay, Outcome, Standing, evidences)
 from server.extensions import db
+from server.services.door_order import by_code_point, natural
 from server.timefmt import SHANGHAI
 
-FLAGS = ("visited", "contacted", "pledged", "documented", "revisit_due")
+
+def counts_of(household: Household, progress: HouseholdProgress | None) -> dict[str, int]:
+    """The household's contribution to each roll-up counter: 0 or 1 (``Standing.counts``)."""
+    return Standing(household, progress).counts()
 
 
-def flags_of(progress: HouseholdProgress | None) -> dict[str, int]:
-    """The household's contribution to each counter: 0 or 1."""
-    if progress is None:
-        return dict.fromkeys(FLAGS, 0)
-    return {"visited": int(progress.visited), "contacted": int(progress.contacted), "pledged": int(progress.pledged),
-            "documented": int(progress.documented), "revisit_due": int(progress.revisit_due)}
+def snapshot(household: Household, progress: HouseholdProgress | None) -> dict:
+    """The progress a phone sees: ``{"visited","contacted","pledged","documented","revisit_due",…}``.
 
-
-def snapshot(progress: HouseholdProgress | None) -> dict:
-    """The progress a phone sees: ``{"visited","contacted","pledged","documented","last_outcome",…}``."""
-    if progress is None:
-        return {"visited": False, "contacted": False, "pledged": False, "documented": False,
-                "revisit_due": False, "last_outcome": None, "last_visit_at": None, "visits": 0}
-    return {"visited": progress.visited, "contacted": progress.contacted, "pledged": progress.pledged,
-            "documented": progress.documented, "revisit_due": progress.revisit_due,
-            "last_outcome": progress.last_outcome.value if progress.last_outcome else None,
-            "last_visit_at": progress.last_visit_at.isoformat() if progress.last_visit_at else None,
-            "visits": progress.visits}
+    What was recorded at the door, and whether a revisit is due (never for a household confirmed vacant).
+    """
+    standing = Standing(household, progress)
+    return {"visited": standing.visited, "contacted": standing.contacted, "pledged": standing.pledged,
+            "documented": standing.documented, "revisit_due": standing.revisit_due,
+            "last_outcome": progress.last_outcome.value if progress and progress.last_outcome else None,
+            "last_visit_at": progress.last_visit_at.isoformat() if progress and progress.last_visit_at else None,
+            "visits": progress.visits if progress else 0}
 
 
 def _insert(dialect_name: str):
@@ -80,18 +77,23 @@ def lock_progress(household: Household, campaign: Campaign) -> HouseholdProgress
     """The household's progress row in the campaign, created if missing and locked until commit.
 
     On PostgreSQL the row is locked (``FOR UPDATE``), so that two workers at the
-    same door are counted once; SQLite serialises writers on its own.
+    same door are counted once; SQLite serialises writers on its own. The
+    household's occupancy is then read afresh under a share lock: a head
+    confirming the household vacant at that moment (``occupancy``) either
+    commits first, and this change is counted out of scope, or waits for it.
     """
     db.session.execute(_statement("progress"), {"household_id": household.id, "campaign_id": campaign.id})
-    return db.session.scalars(
+    progress = db.session.scalars(
         select(HouseholdProgress).where(HouseholdProgress.household_id == household.id,
                                         HouseholdProgress.campaign_id == campaign.id)
         .with_for_update().execution_options(populate_existing=True)).one()
+    db.session.refresh(household, ["occupancy"], with_for_update={"read": True})
+    return progress
 
 
 def apply_change(household: Household, campaign: Campaign, before: dict[str, int], after: dict[str, int]) -> None:
     """Move the roll-ups of the household's building and of every area above it by ``after - before``."""
-    delta = {name: after[name] - before[name] for name in FLAGS if after[name] != before[name]}
+    delta = {name: after[name] - before[name] for name in COUNTERS if after[name] != before[name]}
     if delta:
         bump(campaign.id, household.building, delta)
 
@@ -123,7 +125,30 @@ def record_day(campaign_id: int, grid: Area, moment: dt.datetime, before: dict[s
                                            for area_id in grid.ancestor_ids])
 
 
+def move_days(campaign_id: int, days: dict[tuple[int, dt.date], dict[str, int]], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) daily counters by (area, day), as a household enters or leaves the scope."""
+    if days:
+        db.session.execute(_statement("day"), [
+            {"campaign_id": campaign_id, "area_id": area_id, "day": day,
+             **{name: sign * counts.get(name, 0) for name in DAY_COUNTERS}} for (area_id, day), counts in days.items()])
+
+
 # -- reading --------------------------------------------------------------------------------------------------
+
+#: The counters a rate is given for: 走访率, 入户率, 签字率, 三有率.
+RATED = ("visited", "contacted", "pledged", "documented")
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part`` over ``whole`` to four places (0.1234 = 12.34 %); None when ``whole`` is 0. Every rate shown is this."""
+    return round(part / whole, 4) if whole else None
+
+
+def rates(counts) -> dict[str, float | None]:
+    """The rates of a roll-up (a dict of ``COUNTERS``, or a row holding them): each over the households in scope."""
+    get = counts.get if isinstance(counts, dict) else lambda name: getattr(counts, name)
+    return {name: rate(get(name) or 0, get("in_scope") or 0) for name in RATED}
+
 
 @dataclass
 class LedgerRow:
@@ -138,9 +163,7 @@ class LedgerRow:
     @property
     def rates(self) -> dict[str, float | None]:
         """Each counter over the households in scope (vacant ones leave the denominator)."""
-        base = self.counts["in_scope"]
-        return {name: (round(self.counts[name] / base, 4) if base else None)
-                for name in ("visited", "contacted", "pledged", "documented")}
+        return rates(self.counts)
 
 
 @dataclass
@@ -165,13 +188,13 @@ def ledger_view(campaign: Campaign, area: Area) -> LedgerView:
         rows = db.session.execute(
             select(Building, LedgerBuilding).outerjoin(
                 LedgerBuilding, (LedgerBuilding.building_id == Building.id) & (LedgerBuilding.campaign_id == campaign.id))
-            .where(Building.grid_id == area.id).order_by(func.length(Building.name), Building.name))
+            .where(Building.grid_id == area.id).order_by(*natural(Building.name), Building.id))
         children = [LedgerRow("building", b.id, b.name, None, counters_of(counts)) for b, counts in rows]
     else:
         rows = db.session.execute(
             select(Area, LedgerArea).outerjoin(
                 LedgerArea, (LedgerArea.area_id == Area.id) & (LedgerArea.campaign_id == campaign.id))
-            .where(Area.parent_id == area.id).order_by(Area.path))
+            .where(Area.parent_id == area.id).order_by(by_code_point(Area.path)))
         children = [LedgerRow("area", a.id, a.name, a.level.value, counters_of(counts)) for a, counts in rows]
     return LedgerView(campaign, node, children)
 
@@ -186,8 +209,8 @@ def fold_visit(progress, outcome: Outcome, visited_at: dt.datetime, has_photo: b
     progress.visited = True
     if outcome is Outcome.CONTACTED:
         progress.contacted = True
-        if has_photo and has_material:
-            progress.evidenced = True
+    if evidences(outcome, has_photo, has_material):
+        progress.evidenced = True
     if outcome is Outcome.VACANT:
         progress.vacant_reported = True
     if progress.last_visit_at is None or visited_at >= progress.last_visit_at:

@@ -21,15 +21,18 @@ from sqlalchemy.orm import aliased
 from xlsxwriter import Workbook
 
 from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, FeedbackCategory, FeedbackStatus,
-                    Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, User, Visit, VisitMaterial)
+                    Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, Standing, User, Visit,
+                    VisitMaterial)
 from server.extensions import db
 from server.services.areas import areas_under, grid_ids_under
+from server.services.door_order import door_order
+from server.services.ledger import rates
 from server.services.privacy import mask_name
 from server.timefmt import local_time
 
 HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 10), ("楼栋", 8), ("单元", 6), ("户号", 8),
                      ("入户时间", 17), ("宣传人员", 10), ("走访结果", 12), ("发放资料", 30), ("是否签字", 9),
-                     ("签字人", 16), ("宣传图片", 10), ("意见建议", 42), ("回复情况", 32))
+                     ("签字人", 16), ("宣传图片", 10), ("三有齐全", 9), ("意见建议", 42), ("回复情况", 32))
 SUMMARY_COLUMNS = (("社区", 14), ("网格", 12), ("住户", 8), ("应宣传户", 9), ("已走访", 8), ("已入户", 8), ("入户率", 8),
                    ("已签字", 8), ("签字率", 8), ("三有", 8), ("三有率", 8), ("待回访", 8))
 CHUNK = 1000
@@ -57,14 +60,14 @@ def _header(workbook, sheet, columns) -> None:
 def _household_rows(area: Area):
     community, grid, street = aliased(Area), aliased(Area), aliased(Area)
     return db.session.execute(
-        select(Household.id, street.name, community.name, grid.name, Building.name, Household.unit, Household.room)
+        select(Household.id, street.name, community.name, grid.name, Building.name, Household.unit, Household.room,
+               Household.occupancy)
         .join(Building, Household.building_id == Building.id)
         .join(grid, Building.grid_id == grid.id)
         .join(community, Building.community_id == community.id)
         .join(street, community.parent_id == street.id)
         .where(Building.grid_id.in_(grid_ids_under(area)))
-        .order_by(community.path, grid.path, func.length(Building.name), Building.name, func.length(Household.unit),
-                  Household.unit, Household.floor, func.length(Household.room), Household.room)
+        .order_by(*door_order(grid))
         .execution_options(yield_per=CHUNK))
 
 
@@ -82,7 +85,7 @@ class _Details:
     materials: dict = field(default_factory=lambda: defaultdict(list))
     signers: dict = field(default_factory=lambda: defaultdict(list))
     feedback: dict = field(default_factory=lambda: defaultdict(list))
-    outcome: dict = field(default_factory=dict)
+    progress: dict = field(default_factory=dict)
 
 
 def _details(campaign: Campaign, ids: list[int]) -> _Details:
@@ -108,23 +111,39 @@ def _details(campaign: Campaign, ids: list[int]) -> _Details:
             .where(Feedback.campaign_id == campaign.id, _among(Feedback.household_id, ids))
             .order_by(Feedback.created_at)):
         details.feedback[household_id].append((category, text, status, reply))
-    details.outcome = dict(db.session.execute(
-        select(HouseholdProgress.household_id, HouseholdProgress.last_outcome).where(
-            HouseholdProgress.campaign_id == campaign.id, _among(HouseholdProgress.household_id, ids))).all())
+    p = HouseholdProgress
+    details.progress = {row.household_id: row for row in db.session.execute(
+        select(p.household_id, p.visited, p.contacted, p.evidenced, p.pledged, p.last_outcome).where(
+            p.campaign_id == campaign.id, _among(p.household_id, ids)))}
     return details
 
 
 _OUTCOME = {outcome: outcome.label for outcome in Outcome}
 _CATEGORY = {category: category.label for category in FeedbackCategory}
 _STATUS = {status: status.label for status in FeedbackStatus}
+OUT_OF_SCOPE, NOT_VISITED = "空置（已确认）", "未走访"
+
+
+def visit_result(standing: Standing, last_outcome: Outcome | None) -> str:
+    """走访结果 of a row: 空置（已确认） out of scope, 未走访, 入户宣传 once contacted, else the last outcome.
+
+    So that counting the rows gives the ledger's figures: 入户宣传 is ``contacted``, 无人在家 ``revisit_due``.
+    """
+    if not standing.in_scope:
+        return OUT_OF_SCOPE
+    if not standing.visited:
+        return NOT_VISITED
+    return _OUTCOME[Outcome.CONTACTED if standing.contacted else last_outcome]
 
 
 def _rows(households: list, details: _Details, first: int, files_url: str):
     """The cells of these households' rows, in order; an empty cell is None, so that nothing is written for it."""
     visits_of, materials_of, signers_of = details.visits.get, details.materials.get, details.signers.get
-    feedback_of, outcome_of = details.feedback.get, details.outcome.get
-    for number, (household_id, street, community, grid, building, unit, room) in enumerate(households, first):
-        outcome = outcome_of(household_id)
+    feedback_of, progress_of = details.feedback.get, details.progress.get
+    for number, household in enumerate(households, first):
+        household_id, street, community, grid, building, unit, room, _ = household
+        progress = progress_of(household_id)
+        standing = Standing(household, progress)  # the row carries the household's occupancy
         visits = visits_of(household_id)
         if visits:
             shown = next((v for v in visits if v[0] is Outcome.CONTACTED), visits[-1])
@@ -134,10 +153,11 @@ def _rows(households: list, details: _Details, first: int, files_url: str):
             when = worker = photo = None
         materials, signers, feedback = materials_of(household_id), signers_of(household_id), feedback_of(household_id)
         yield (number, street, community, grid, building, unit or None, room, when, worker,
-               _OUTCOME[outcome] if outcome else "未走访",
+               visit_result(standing, progress.last_outcome if progress else None),
                "、".join(materials) if materials else None,
                "是" if signers else "否", "、".join(signers) if signers else None,
                f'=HYPERLINK("{files_url}{photo}","有")' if photo else "无",
+               "是" if standing.documented else "否",
                "；".join(f"[{_CATEGORY[f[0]]}] {f[1]}" for f in feedback) if feedback else None,
                "；".join(f"已回复：{f[3]}" if f[3] else _STATUS[f[2]] for f in feedback) if feedback else None)
 
@@ -162,9 +182,10 @@ def _summary(workbook, sheet, campaign: Campaign, area: Area) -> None:
         for col, name in ((2, "households"), (3, "in_scope"), (4, "visited"), (5, "contacted"), (7, "pledged"),
                           (9, "documented"), (11, "revisit_due")):
             sheet.write_number(row, col, c[name])
+        shares = rates(c)
         for col, name in ((6, "contacted"), (8, "pledged"), (10, "documented")):
-            if c["in_scope"]:
-                sheet.write_number(row, col, round(c[name] / c["in_scope"], 4), percent)
+            if shares[name] is not None:
+                sheet.write_number(row, col, shares[name], percent)
             else:
                 sheet.write_blank(row, col, None, percent)
 
@@ -184,7 +205,7 @@ def export_ledger(campaign: Campaign, area: Area, output: BinaryIO | str, base_u
         details = _details(campaign, [r[0] for r in rows])
         for row, cells in enumerate(_rows(rows, details, summary.rows + 1, files_url), start=summary.rows + 1):
             number(row, 0, cells[0])
-            for col in range(1, 16):
+            for col in range(1, len(HOUSEHOLD_COLUMNS)):
                 value = cells[col]
                 if value is None:
                     continue

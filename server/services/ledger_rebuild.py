@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from models import (COUNTERS, DAY_COUNTERS, Area, Building, Campaign, Household, HouseholdProgress, LedgerArea,
-                    LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, Visit, VisitMaterial)
+                    LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, Standing, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.areas import grid_ids_under, subtree_filter
 from server.services.ledger import counters_of, fold_visit, local_day
@@ -49,39 +50,21 @@ class _Progress:
 
 # -- building and area counters -------------------------------------------------------------------------------
 
-def _household_counts_by_building(campaign: Campaign):
-    """households and in_scope per building under the campaign's area (one grouped query)."""
-    in_scope = func.sum(case((Household.occupancy == Occupancy.VACANT, 0), else_=1))
-    return db.session.execute(
-        select(Household.building_id, func.count(Household.id), in_scope)
-        .join(Building, Household.building_id == Building.id)
-        .where(Building.grid_id.in_(grid_ids_under(campaign.area)))
-        .group_by(Household.building_id)).all()
-
-
-def _progress_by_building(campaign: Campaign):
-    """Each flag summed per building, from the household progress rows."""
-    p = HouseholdProgress
-    documented = case((p.evidenced & p.pledged, 1), else_=0)
-    revisit = case((~p.contacted & (p.last_outcome == Outcome.NOT_HOME), 1), else_=0)
-    return db.session.execute(
-        select(Household.building_id, func.sum(case((p.visited, 1), else_=0)),
-               func.sum(case((p.contacted, 1), else_=0)), func.sum(case((p.pledged, 1), else_=0)),
-               func.sum(documented), func.sum(revisit))
-        .join(Household, Household.id == p.household_id)
-        .where(p.campaign_id == campaign.id).group_by(Household.building_id)).all()
-
-
 def expected_rollups(campaign: Campaign) -> tuple[dict[int, dict], dict[int, dict]]:
-    """The counters every building and area should hold, counted afresh from the household rows."""
-    by_building: dict[int, dict] = {}
-    for building_id, households, in_scope in _household_counts_by_building(campaign):
-        by_building[building_id] = {**dict.fromkeys(COUNTERS, 0), "households": households,
-                                    "in_scope": int(in_scope or 0)}
-    for building_id, visited, contacted, pledged, documented, revisit in _progress_by_building(campaign):
-        counts = by_building.setdefault(building_id, dict.fromkeys(COUNTERS, 0))
-        counts.update(visited=int(visited or 0), contacted=int(contacted or 0), pledged=int(pledged or 0),
-                      documented=int(documented or 0), revisit_due=int(revisit or 0))
+    """The counters every building and area should hold, counted afresh from the household rows.
+
+    One grouped query over the households under the campaign's area and their progress rows, each
+    counter the sum of ``Standing.counts`` — the same predicates the live ledger moves by.
+    """
+    counted = Standing.sql().counts()
+    by_building = {row.building_id: {name: int(getattr(row, name) or 0) for name in COUNTERS} for row in
+                   db.session.execute(
+                       select(Household.building_id, *[func.sum(counted[name]).label(name) for name in COUNTERS])
+                       .join(Building, Household.building_id == Building.id)
+                       .outerjoin(HouseholdProgress, (HouseholdProgress.household_id == Household.id)
+                                  & (HouseholdProgress.campaign_id == campaign.id))
+                       .where(Building.grid_id.in_(grid_ids_under(campaign.area)))
+                       .group_by(Household.building_id))}
     grid_paths = dict(db.session.execute(
         select(Building.id, Area.path).join(Area, Building.grid_id == Area.id)
         .where(subtree_filter(campaign.area))).all())
@@ -158,12 +141,17 @@ def _events(campaign: Campaign, lo: int, hi: int) -> dict[int, list[tuple]]:
     return events
 
 
-def _replay(household_events: list[tuple], path: str, days: dict[tuple[int, dt.date], dict[str, int]]) -> _Progress:
-    """Fold one household's events into its progress, adding what each did to the daily counters."""
+def _replay(household_events: list[tuple], household, path: str,
+            days: dict[tuple[int, dt.date], dict[str, int]]) -> _Progress:
+    """Fold one household's events into its progress, adding what each did to the daily counters.
+
+    ``household`` is anything with its ``occupancy``: out of scope, it becomes contacted or documented on no
+    day (``new_contacted`` and ``new_documented`` count as the roll-ups do), though its visits still happened.
+    """
     progress = _Progress()
     areas = _ancestors(path)
     for _, kind, _, moment, row in household_events:
-        before_contacted, before_documented = progress.contacted, progress.evidenced and progress.pledged
+        before = Standing(household, progress).counts()
         counts = dict.fromkeys(DAY_COUNTERS, 0)
         if kind == VISIT:
             progress.visits += 1
@@ -172,8 +160,9 @@ def _replay(household_events: list[tuple], path: str, days: dict[tuple[int, dt.d
         else:
             progress.pledged = True
             counts["pledges"] = 1
-        counts["new_contacted"] = int(progress.contacted) - int(before_contacted)
-        counts["new_documented"] = int(progress.evidenced and progress.pledged) - int(before_documented)
+        after = Standing(household, progress).counts()
+        counts["new_contacted"] = after["contacted"] - before["contacted"]
+        counts["new_documented"] = after["documented"] - before["documented"]
         for area_id in areas:
             totals = days.setdefault((area_id, local_day(moment)), dict.fromkeys(DAY_COUNTERS, 0))
             for name, n in counts.items():
@@ -212,13 +201,30 @@ def replay_households(campaign: Campaign) -> tuple[int, dict[tuple[int, dt.date]
     fixed, days = 0, {}
     for lo, hi in _slices(campaign):
         events = _events(campaign, lo, hi)
-        paths = dict(db.session.execute(
-            select(Household.id, Area.path).join(Building, Household.building_id == Building.id)
-            .join(Area, Building.grid_id == Area.id).where(Household.id.between(lo, hi))).all()) if events else {}
-        fresh = {household_id: _replay(household_events, paths[household_id], days)
+        households = {row.id: row for row in db.session.execute(
+            select(Household.id, Household.occupancy, Area.path).join(Building, Household.building_id == Building.id)
+            .join(Area, Building.grid_id == Area.id).where(Household.id.between(lo, hi)))} if events else {}
+        fresh = {household_id: _replay(household_events, households[household_id], households[household_id].path,
+                                       days)
                  for household_id, household_events in events.items()}
         fixed += _fix_progress(campaign, lo, hi, fresh)
     return fixed, {key: counts for key, counts in days.items() if any(counts.values())}
+
+
+#: A household counted in scope, to replay what one would count (``days_counted_in_scope``).
+_IN_SCOPE = SimpleNamespace(occupancy=Occupancy.OCCUPIED)
+
+
+def days_counted_in_scope(campaign: Campaign, household: Household) -> dict[tuple[int, dt.date], dict[str, int]]:
+    """The days on which ``household``, counted in scope, became contacted and documented, for each area above it.
+
+    What its leaving the scope takes from the daily counters, and its coming back gives back to them.
+    """
+    days: dict[tuple[int, dt.date], dict[str, int]] = {}
+    _replay(_events(campaign, household.id, household.id).get(household.id, []), _IN_SCOPE,
+            household.building.grid.path, days)
+    return {key: {"new_contacted": counts["new_contacted"], "new_documented": counts["new_documented"]}
+            for key, counts in days.items() if counts["new_contacted"] or counts["new_documented"]}
 
 
 def _reconcile_days(campaign: Campaign, drift: Drift, expected: dict[tuple[int, dt.date], dict[str, int]]) -> None:

@@ -115,10 +115,10 @@ def sign_pledge(household: Household, campaign: Campaign, signer_name: str, rela
     """
     pledge = new_pledge(household, campaign, signer_name, relation, signature, channel, now=now, **details)
     progress = ledger.lock_progress(household, campaign)
-    before = ledger.flags_of(progress)
+    before = ledger.counts_of(household, progress)
     progress.pledged = True
     db.session.flush()
-    after = ledger.flags_of(progress)
+    after = ledger.counts_of(household, progress)
     ledger.apply_change(household, campaign, before, after)
     ledger.record_day(campaign.id, household.building.grid, pledge.signed_at, before, after, pledges=1)
     return pledge

@@ -10,6 +10,7 @@ from models import Area, AreaLevel, Campaign, LedgerArea, LedgerDay
 from server.extensions import db
 from server.timefmt import local_today
 from server.services.areas import areas_under
+from server.services.ledger import rate
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,6 @@ class Ranked:
         return round((self.documented_rate - self.documented_rate_week_ago) * 100, 1)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def rankings(campaign: Campaign, area: Area, level: AreaLevel, today: dt.date | None = None) -> list[Ranked]:
     """Areas of ``level`` under ``area``, best 入户率 first (三有率 breaks ties).
 
@@ -63,8 +60,8 @@ def rankings(campaign: Campaign, area: Area, level: AreaLevel, today: dt.date | 
         c = counters.get(a.id)
         in_scope, contacted, documented = (c.in_scope, c.contacted, c.documented) if c else (0, 0, 0)
         gained = recent.get(a.id)
-        ranked.append(Ranked(a, in_scope, contacted, documented, _rate(contacted, in_scope),
-                             _rate(documented, in_scope),
-                             _rate(contacted - int(gained.contacted or 0) if gained else contacted, in_scope),
-                             _rate(documented - int(gained.documented or 0) if gained else documented, in_scope)))
+        ranked.append(Ranked(a, in_scope, contacted, documented, rate(contacted, in_scope),
+                             rate(documented, in_scope),
+                             rate(contacted - int(gained.contacted or 0) if gained else contacted, in_scope),
+                             rate(documented - int(gained.documented or 0) if gained else documented, in_scope)))
     return sorted(ranked, key=lambda r: (-(r.contact_rate or 0), -(r.documented_rate or 0), r.area.path))

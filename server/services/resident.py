@@ -15,7 +15,7 @@ from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileK
                     PledgeChannel, Relation)
 from server.extensions import db
 from server.services import moderation
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import current_campaign
 from server.services.crypto import FieldCipher
 from server.services.feedback import leave_feedback
 from server.services.pledges import sign_pledge
@@ -65,9 +65,8 @@ def _sent_before(model, form_key: str | None, household: Household):
 
 
 def active_campaign(household: Household) -> Campaign | None:
-    """The campaign under way for the household's grid, if any."""
-    campaigns = campaigns_covering(household.building.grid, active_only=True)
-    return campaigns[0] if campaigns else None
+    """The campaign under way at the household's door (``current_campaign`` of its grid), if any."""
+    return current_campaign(household.building.grid)
 
 
 def _clean_text(value: str | None, field: str, limit: int, errors: dict, required: bool = True) -> str:

@@ -6,15 +6,16 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy import and_, literal, not_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
-                    Occupancy, Outcome, Visit, VisitMaterial)
+                    Standing, Visit, VisitMaterial)
 from models.personal import phone_index
 from server.extensions import db
 from server.services.areas import areas_under
 from server.services.door_codes import find_household_by_token
+from server.services.door_order import DOOR_KEY_TYPES, door_key, door_order
 
 MAX_LIMIT = 200
 STATES = ("todo", "revisit", "done", "all")
@@ -23,12 +24,6 @@ _URL_TOKEN = re.compile(r"/q/([A-Za-z0-9_-]+)")
 
 class BadCursor(ValueError):
     """A cursor this server did not make."""
-
-
-def _door_order():
-    """Building, unit, floor, room, each sorted naturally ("2栋" before "10栋"), then id for ties."""
-    return [func.length(Building.name), Building.name, func.length(Household.unit), Household.unit,
-            func.coalesce(Household.floor, -1000), func.length(Household.room), Household.room, Household.id]
 
 
 def encode_cursor(values: list) -> str:
@@ -40,7 +35,8 @@ def decode_cursor(cursor: str) -> list:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadCursor(cursor) from exc
-    if not isinstance(values, list) or len(values) != len(_door_order()):
+    if not isinstance(values, list) or len(values) != len(DOOR_KEY_TYPES) \
+            or any(type(value) is not kind for value, kind in zip(values, DOOR_KEY_TYPES)):
         raise BadCursor(cursor)
     return values
 
@@ -55,28 +51,27 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
               limit: int = 50) -> WalkPage:
     """A page of the grid's households in door order, each with its progress in the campaign.
 
-    ``todo``: not yet visited (registered-vacant homes left out); ``revisit``: not
-    contacted, last outcome not at home; ``done``: visited, no revisit due; ``all``.
+    ``todo``: not yet visited (``Standing.to_visit``); ``revisit``: due a revisit (``Standing.revisit_due``);
+    neither lists a household confirmed vacant. ``done``: visited, no revisit due; ``all``.
 
     Raises:
         BadCursor: a cursor this server did not make.
     """
     progress = HouseholdProgress
-    order = _door_order()
+    order = door_order()
+    standing = Standing.sql()
     query = (select(Household, progress)
              .join(Building, Household.building_id == Building.id)
+             .join(Area, Building.grid_id == Area.id)
              .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
              .where(Building.grid_id == grid.id)
              .options(joinedload(Household.building)))
-    visited = func.coalesce(progress.visited, False)
-    contacted = func.coalesce(progress.contacted, False)
-    revisit = and_(~contacted, progress.last_outcome == Outcome.NOT_HOME)
     if state == "todo":
-        query = query.where(~visited, Household.occupancy != Occupancy.VACANT)
+        query = query.where(standing.to_visit)
     elif state == "revisit":
-        query = query.where(revisit, Household.occupancy != Occupancy.VACANT)
+        query = query.where(standing.revisit_due)
     elif state == "done":
-        query = query.where(visited, or_(contacted, progress.last_outcome != Outcome.NOT_HOME))
+        query = query.where(standing.visited, not_(standing.revisit_due))
     if cursor:
         query = query.where(tuple_(*order) > tuple_(*[literal(v) for v in decode_cursor(cursor)]))
     limit = max(1, min(limit, MAX_LIMIT))
@@ -85,9 +80,7 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
     next_cursor = None
     if len(rows) > limit:
         last = items[-1][0]
-        next_cursor = encode_cursor([len(last.building.name), last.building.name, len(last.unit), last.unit,
-                                     last.floor if last.floor is not None else -1000, len(last.room), last.room,
-                                     last.id])
+        next_cursor = encode_cursor(door_key(grid, last.building, last))
     return WalkPage(items, next_cursor)
 
 
@@ -143,7 +136,7 @@ def worker_doors(user, campaign: Campaign) -> list[tuple[Household, HouseholdPro
         .join(Area, Building.grid_id == Area.id)
         .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
         .where(Building.grid_id.in_(grid_ids)).options(joinedload(Household.building))
-        .order_by(Area.path, *_door_order())).all()
+        .order_by(*door_order())).all()
 
 
 def find_doors(user, building: str, room: str, phone: str = "", limit: int = 30) -> list[Household]:
@@ -154,6 +147,7 @@ def find_doors(user, building: str, room: str, phone: str = "", limit: int = 30)
     """
     grid_ids = [g.id for g in worker_grids(user)]
     query = (select(Household).join(Building, Household.building_id == Building.id)
+             .join(Area, Building.grid_id == Area.id)
              .where(Building.grid_id.in_(grid_ids)).options(joinedload(Household.building)))
     if phone.strip():
         query = query.where(Household.head_phone_index == phone_index(phone))
@@ -161,4 +155,4 @@ def find_doors(user, building: str, room: str, phone: str = "", limit: int = 30)
         query = query.where(Building.name.contains(building.strip()))
     if room.strip():
         query = query.where(Household.room.startswith(room.strip()))
-    return list(db.session.scalars(query.order_by(*_door_order()).limit(limit)))
+    return list(db.session.scalars(query.order_by(*door_order()).limit(limit)))

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from models import Building, Campaign, Household, Outcome, Pledge, StoredFile, User, Visit, VisitMaterial
+from models import Building, Campaign, Household, Outcome, Pledge, StoredFile, User, Visit, VisitMaterial, evidences
 from server.extensions import db
 from server.services.coverage import households_under_clause
-from server.services.ledger import local_day
+from server.services.ledger import local_day, rate
 from server.timefmt import SHANGHAI
 
 #: More than this many visits by one worker within the window is flagged.
@@ -27,11 +27,11 @@ class WorkerDay:
     visits: int = 0
     contacts: int = 0
     pledges: int = 0
-    documented: int = 0  # contacted visits with photo, material and a pledge
+    documented: int = 0  # visits that evidence the 三有 (``evidences``) and carry a pledge
 
     @property
     def documented_share(self) -> float | None:
-        return round(self.documented / self.contacts, 3) if self.contacts else None
+        return rate(self.documented, self.contacts)
 
 
 @dataclass
@@ -74,8 +74,9 @@ def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
         row.visits += 1
         if visit.outcome is Outcome.CONTACTED:
             row.contacts += 1
-            if visit.photo_file_id and visit.id in with_material and visit.id in with_pledge:
-                row.documented += 1
+        if evidences(visit.outcome, visit.photo_file_id is not None, visit.id in with_material) \
+                and visit.id in with_pledge:
+            row.documented += 1
         if visit.id in with_pledge:
             row.pledges += 1
     return sorted(days.values(), key=lambda r: (r.day, r.worker.name), reverse=True)

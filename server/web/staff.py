@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from server.extensions import db
 from server.services.areas import areas_under, count_households_under, summarize_area
 from server.services.audit import record_read
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import campaign_for, campaigns_covering
 from server.services.cjk_font import CJKFontMissing, cjk_font
 from server.services.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.labels import area_labels
@@ -120,7 +120,7 @@ def area_labels_pdf(area_id: int):
     area = _area(area_id)
     campaign = None
     if campaign_id := query_id("campaign"):
-        campaign = next((c for c in campaigns_covering(area) if c.id == campaign_id), None)
+        campaign = campaign_for(area, campaign_id)
         if campaign is None:
             abort(404)
     if count_households_under(area) > WEB_LABEL_LIMIT:

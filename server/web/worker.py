@@ -20,8 +20,8 @@ from models import Role, SessionChannel
 from server.extensions import db, limiter
 from server.services import ledger
 from server.services.accounts import InviteNotValid, redeem_invite
+from server.services.campaigns import campaigns_covering, worker_campaign
 from server.services.sessions import api_token
-from server.services.campaigns import campaigns_covering
 from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
@@ -46,11 +46,7 @@ def _field_worker_only():
 
 def _campaign():
     grids = worker_grids(current_user)
-    for grid in grids:
-        active = campaigns_covering(grid, active_only=True)
-        if active:
-            return active[0], grids
-    return None, grids
+    return worker_campaign(grids), grids
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -168,7 +164,7 @@ def app_data():
                      "pledge_text": {"version": text.version, "title": text.title} if text else None},
         "households": [{"id": h.id, "token": h.token, "label": h.label, "building": h.building.name, "unit": h.unit,
                         "room": h.room, "grid_id": h.building.grid_id, "occupancy": h.occupancy.value,
-                        "progress": ledger.snapshot(p)} for h, p in worker_doors(current_user, campaign)],
+                        "progress": ledger.snapshot(h, p)} for h, p in worker_doors(current_user, campaign)],
     })
 
 

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from models import Building, Household, HouseholdProgress, Pledge, Role, User, Visit, user_area
+from models import Building, Household, HouseholdProgress, Pledge, Role, Standing, User, Visit, user_area
 from server.extensions import db
 from server.services.accounts import issue_invite_code
 
@@ -131,7 +131,8 @@ def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(
         visit = db.session.scalar(select(Visit).where(Visit.household_id == household_id))
         assert visit.photo_file_id and visit.lat and visit.accuracy_m is not None
         assert db.session.scalar(select(Pledge).where(Pledge.visit_id == visit.id)).signer_name == "张三"
-        assert db.session.get(HouseholdProgress, (household_id, visit.campaign_id)).documented
+        assert Standing(db.session.get(Household, household_id),
+                        db.session.get(HouseholdProgress, (household_id, visit.campaign_id))).documented
 
 
 def test_a_form_missing_what_its_outcome_needs_says_so_in_place(phone, live_server, worker):

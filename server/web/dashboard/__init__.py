@@ -11,7 +11,7 @@ from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from models import Area, Campaign, Role
-from server.services.campaigns import campaigns_covering
+from server.services.campaigns import campaign_for, campaigns_covering
 from server.services.scope import OutOfScope, area_in_scope, get_area, get_household
 from server.web.record_ids import query_id
 
@@ -50,11 +50,7 @@ def selection(area: Area | None = None) -> Selection:
         except (OutOfScope, IndexError):
             abort(404, description="没有这个区域，或它不在您的范围内")
     campaigns = campaigns_covering(area)
-    campaign_id = query_id("campaign")
-    if campaign_id:
-        campaign = next((c for c in campaigns if c.id == campaign_id), None)
-    else:
-        campaign = next((c for c in campaigns if c.status.value == "active"), campaigns[0] if campaigns else None)
+    campaign = campaign_for(area, query_id("campaign"), latest_if_none_active=True)
     if campaign is None:
         abort(404, description="这个区域还没有敲门行动")
     up = area.parent if area.parent is not None and area_in_scope(current_user, area.parent) else None

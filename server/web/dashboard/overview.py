@@ -10,7 +10,8 @@ from server.services.areas import buildings_under
 from server.services.audit import record_read
 from server.services.building_chart import STATES, building_chart, household_record
 from server.services.coverage import overview as coverage_overview
-from server.services.occupancy import confirm_vacant
+from server.services.ledger import rates
+from server.services.occupancy import confirm_vacant, revert_vacant
 from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy import mask_phone
 from server.services.scope import OutOfScope, area_in_scope, get_file
@@ -36,10 +37,10 @@ def coverage_map():
 
 def coverage_colour(counts) -> str:
     """Red under 30 %, amber to 80 %, green above; grey with nothing in scope."""
-    if counts is None or not counts.in_scope:
+    contacted = rates(counts)["contacted"] if counts is not None else None
+    if contacted is None:
         return "grey"
-    rate = counts.contacted / counts.in_scope
-    return "red" if rate < 0.3 else "amber" if rate < 0.8 else "green"
+    return "red" if contacted < 0.3 else "amber" if contacted < 0.8 else "green"
 
 
 @bp.get("/map.json")
@@ -107,6 +108,16 @@ def mark_vacant(household_id: int):
     household = household_or_404(household_id)
     if confirm_vacant(household):
         flash(f"已确认 {household.label} 为空置，不再计入应宣传户数", "info")
+    db.session.commit()
+    return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
+
+
+@bp.post("/households/<int:household_id>/vacant/revert")
+def revert_vacancy(household_id: int):
+    """Undo a vacancy confirmation: the household counts again, with everything recorded for it."""
+    household = household_or_404(household_id)
+    if revert_vacant(household):
+        flash(f"已撤销 {household.label} 的空置确认，重新计入应宣传户数", "info")
     db.session.commit()
     return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
 

@@ -1,6 +1,8 @@
 """Who has not been reached (revisits), who is doing the work (workers), and how areas compare (红黑榜)."""
 from __future__ import annotations
 
+from itertools import groupby
+
 from flask import render_template
 
 from models import AreaLevel
@@ -15,8 +17,9 @@ from . import bp, selection
 def revisits():
     """Who has not been reached: households due a revisit, and those nobody has knocked on yet."""
     chosen = selection()
+    revisit_total, revisits = revisits_due(chosen.campaign, chosen.area)
     unvisited_total, unvisited = not_yet_visited(chosen.campaign, chosen.area)
-    return render_template("dashboard/revisits.html", chosen=chosen, revisits=revisits_due(chosen.campaign, chosen.area),
+    return render_template("dashboard/revisits.html", chosen=chosen, revisits=revisits, revisit_total=revisit_total,
                            unvisited=unvisited, unvisited_total=unvisited_total)
 
 
@@ -24,8 +27,10 @@ def revisits():
 def revisits_print():
     """A walk sheet to print: by grid and building, a line per door with boxes to tick."""
     chosen = selection()
-    return render_template("dashboard/revisits_print.html", chosen=chosen,
-                           revisits=revisits_due(chosen.campaign, chosen.area))
+    revisit_total, revisits = revisits_due(chosen.campaign, chosen.area)
+    by_grid = [(grid, list(rows)) for grid, rows in groupby(revisits, key=lambda r: r.grid)]  # already in door order
+    return render_template("dashboard/revisits_print.html", chosen=chosen, revisits=revisits, by_grid=by_grid,
+                           revisit_total=revisit_total)
 
 
 @bp.get("/workers")
