@@ -12,9 +12,11 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 
+import pytest
+
 from server.app import create_app
 from server.extensions import db
-from server.services.accounts import issue_invite_code
+from server.services.accounts import InvalidCredentials, authenticate, issue_invite_code
 from server.services.audit import record
 from tests.field import bearer, upload, visit_payload
 from tests.resident import leave, sign
@@ -43,7 +45,7 @@ def seed(client, app, field) -> Seeded:
 
     The door's head has a name and a phone; a worker (with a WeChat openid) records a visit with photo, GPS, note,
     a signed pledge and feedback; the resident signs and leaves feedback with a phone from this client's browser;
-    a head's read is audited from an address of its own.
+    a head's read is audited from an address of its own, and a wrong password from another leaves a login lock.
     """
     household = field.households_a1[0]
     worker = field.users["worker_a1"]
@@ -62,6 +64,8 @@ def seed(client, app, field) -> Seeded:
     code = re.search(rb"/pledges/([A-Za-z0-9]+)", receipt.data).group(1).decode()
     assert leave(client, household.token, phone="13911112222", text="楼道里的桶太少丙丁").status_code == 303
     record(field.users["head_a"], "view_household", "household", household.id, ip="198.51.100.23")
+    with pytest.raises(InvalidCredentials):  # a wrong password from an address of its own leaves a login lock
+        authenticate("head_b", "not-her-password", "203.0.113.45")
     db.session.commit()
     personal = {
         "household.head_name": ["诸葛三甲"],
@@ -79,6 +83,7 @@ def seed(client, app, field) -> Seeded:
         "user.name": [worker.name],
         "user.wechat_openid": [worker.wechat_openid],
         "audit_event.ip": ["198.51.100.23"],
+        "login_lock.address": ["203.0.113.45"],
     }
     values = {"household_id": household.id, "building_id": household.building_id, "area_id": field.community_a.id,
               "token": household.token, "scanned": household.token, "code": code, "file_id": photo,

@@ -1,18 +1,14 @@
 """No full mobile number is ever sent in an address: every server the suite runs logs what it serves, and the run
 fails when a log holds one (``pytest_sessionfinish`` in tests/conftest.py)."""
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 
 import requests
 from werkzeug.serving import make_server
 
-from server.config import PROJECT_ROOT
 from tests.access_log import ENV, AccessLogHandler, full_numbers
+from tests.gunicorn import gunicorn
 
 
 def test_the_end_of_run_check_finds_a_full_mobile_number_however_the_address_writes_it(tmp_path):
@@ -53,23 +49,9 @@ def test_the_live_test_server_and_the_test_client_write_every_request_to_the_run
 
 
 def test_gunicorn_run_by_a_test_or_a_script_writes_its_access_log_to_the_runs_folder(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "QIAOMEN_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-           "UPLOAD_DIR": str(tmp_path / "uploads"), "QIAOMEN_INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "g" * 48}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                               "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
     probe = uuid.uuid4().hex
-    try:
-        for _ in range(300):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz?probe={probe}", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    env = {"QIAOMEN_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+           "UPLOAD_DIR": str(tmp_path / "uploads"), "QIAOMEN_INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "g" * 48}
+    with gunicorn(env, probe=f"/healthz?probe={probe}"):
+        pass
     assert f"GET /healthz?probe={probe}" in _logged("gunicorn.log")

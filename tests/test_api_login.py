@@ -87,44 +87,25 @@ def test_uploads_are_rate_limited_per_user(client, app, field):
 
 def test_rate_limits_in_redis_are_shared_by_every_gunicorn_worker(database, tmp_path):
     """Four gunicorn workers on one Redis count the same login attempts: the 21st in a minute is refused."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
     import uuid as _uuid
 
     import redis
 
-    from server.config import PROJECT_ROOT
+    from tests.gunicorn import gunicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     prefix = f"qiaomen-test-{_uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "QIAOMEN_ENV": "development", "WECHAT_DEV_LOGIN": "1", "QIAOMEN_INSTANCE_DIR": str(tmp_path),
+    env = {"QIAOMEN_ENV": "development", "WECHAT_DEV_LOGIN": "1", "QIAOMEN_INSTANCE_DIR": str(tmp_path),
            "DATABASE_URL": database.url, "UPLOAD_DIR": str(tmp_path),
            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "RATELIMIT_KEY_PREFIX": prefix}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-                               "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                requests.get(f"{base}/healthz", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        session = requests.Session()
-        session.headers["Connection"] = "close"  # a new connection each time: the requests spread over workers
-        statuses = [session.post(f"{base}{API}/auth/login", json={"code": f"r{n}"}, timeout=10).status_code
-                    for n in range(21)]
+        with gunicorn(env, workers=4) as base:
+            session = requests.Session()
+            session.headers["Connection"] = "close"  # a new connection each time: the requests spread over workers
+            statuses = [session.post(f"{base}{API}/auth/login", json={"code": f"r{n}"}, timeout=10).status_code
+                        for n in range(21)]
         assert statuses[:20] == [200] * 20 and statuses[20] == 429, statuses
         assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
     finally:
-        server.terminate()
-        server.wait(timeout=60)  # a loaded machine shuts four workers down slowly
         client = redis.Redis(host="127.0.0.1", port=6379, db=15)
         for key in client.keys(f"*{prefix}*"):
             client.delete(key)
