@@ -20,7 +20,7 @@ run: install assets fonts
 	@echo "敲门 Qiaomen 已启动：http://127.0.0.1:$(PORT)/"
 	@echo "  工作人员登录：http://127.0.0.1:$(PORT)/login"
 	@echo "  演示账号：社区负责人 head1 … head5，街道 street1，区 district；密码均为 qiaomen2026"
-	@echo "  网格员邀请码在首次生成演示数据时打印（flask --app wsgi create-user 可再建账号）"
+	@echo "  网格员邀请码在首次生成演示数据时打印（QIAOMEN_ENV=development .venv/bin/flask --app wsgi create-user 可再建账号）"
 	@echo ""
 	$(DEMO_ENV) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
@@ -49,7 +49,7 @@ node_modules/.installed: package.json package-lock.json
 fonts:
 	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && $(APT_INSTALL) fonts-wqy-zenhei; \
-	  else echo "Door labels need a CJK font: sudo apt-get install fonts-wqy-zenhei (or set LABEL_FONT)" >&2; fi; }
+	  elif [ -z "$$LABEL_FONT" ]; then echo "Door labels need a CJK font: sudo apt-get install fonts-wqy-zenhei (or set LABEL_FONT)" >&2; exit 1; fi; }
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own);
 # label tests render PDFs with poppler's pdftoppm.
@@ -58,13 +58,13 @@ test-tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && $(APT_INSTALL) chromium poppler-utils; \
 	  else echo "The tests need: sudo apt-get install chromium poppler-utils" >&2; exit 1; fi; }
 
-migrate: install
-	$(FLASK) db upgrade
+migrate: install assets fonts
+	$(DEMO_ENV) $(FLASK) db upgrade
 
-bench-import: install-dev
+bench-import: install-dev assets fonts
 	$(BIN)/python scripts/bench_import.py
 
-bench-labels: install-dev fonts
+bench-labels: install-dev assets fonts
 	$(BIN)/python scripts/bench_labels.py
 
 # A local stand-in for WeChat's server API on 127.0.0.1:9100 (see scripts/wechat_standin.py).

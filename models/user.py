@@ -112,6 +112,8 @@ class LoginLock(Base):
     address: Mapped[str] = mapped_column(String(45), primary_key=True)  # IPv6 at its longest
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Failures older than the lock-out period no longer count, and such rows are deleted (they hold an address).
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class InviteCode(Base):

@@ -24,8 +24,10 @@ def check_installation(config) -> None:
     if missing:
         raise ConfigError(f"前端资源缺失（{config['ASSETS_DIR']} 中没有 {missing[0]} 等 {len(missing)} 个文件）："
                           "请在项目目录运行 npm ci（或 make assets），或用 ASSETS_DIR 指向已安装的 node_modules")
-    for name in ("INSTANCE_DIR", "UPLOAD_DIR"):
-        _writable_folder(name, Path(config[name]))
+    _writable_folder("UPLOAD_DIR", Path(config["UPLOAD_DIR"]))
+    if config["QIAOMEN_ENV"] != "production" or config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Development keeps its keys there and SQLite its file; production on PostgreSQL writes nothing there.
+        _writable_folder("INSTANCE_DIR", Path(config["INSTANCE_DIR"]))
     try:
         cjk_font(config.get("LABEL_FONT") or None)
     except CJKFontMissing as missing_font:

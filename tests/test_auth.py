@@ -95,6 +95,36 @@ def test_trying_name_after_name_from_one_address_is_stopped_and_other_addresses_
     assert sign_in(from_address(client, office), "head24", PASSWORD).status_code == 302
 
 
+def test_a_guesser_spread_over_one_ipv6_network_counts_as_one_address(client):
+    head()
+    answers = [sign_in(from_address(client, f"2001:db8:5:7::{n:x}"), "zhangsan", f"guess-{n}").status_code
+               for n in range(8)]
+    assert answers[-1] == 429, "every address of one /64 adds to the same lock"
+    assert sign_in(from_address(client, "2001:db8:5:8::1"), "zhangsan", PASSWORD).status_code == 302
+
+
+def test_failures_further_apart_than_the_lockout_period_never_add_up_to_a_lock(app, login):
+    user = head()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        login("zhangsan", "wrong-password")
+    lock = _db.session.scalar(select(LoginLock).where(LoginLock.user_id == user.id))
+    lock.last_failed_at -= dt.timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"] + 1)
+    _db.session.commit()
+    assert login("zhangsan", "wrong-password").status_code == 401, "old failures have expired: no lock"
+    assert login("zhangsan", PASSWORD).status_code == 302
+
+
+def test_expired_failures_do_not_keep_an_address_on_record(app, client):
+    head()
+    head("lisi")
+    sign_in(from_address(client, "203.0.113.9"), "zhangsan", "wrong-password")
+    _db.session.execute(LoginLock.__table__.update().values(
+        last_failed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)))
+    _db.session.commit()
+    sign_in(from_address(client, "198.51.100.4"), "lisi", "wrong-password")
+    assert _db.session.scalars(select(LoginLock.address)).all() == ["198.51.100.4"]
+
+
 def test_a_login_post_without_a_csrf_token_is_refused(client):
     head()
     response = client.post("/login", data={"username": "zhangsan", "password": PASSWORD})

@@ -173,6 +173,23 @@ def test_an_instance_folder_that_cannot_be_used_stops_the_app_before_the_first_r
         development(tmp_path, INSTANCE_DIR=str(tmp_path / "keys"))
 
 
+def test_production_on_postgresql_needs_no_writable_instance_folder(tmp_path):
+    blocked = tmp_path / "instance"
+    blocked.write_text("not a folder")
+    app = create_app(production_settings(SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:1/none",
+                                         INSTANCE_DIR=str(blocked), UPLOAD_DIR=str(tmp_path / "uploads")))
+    assert app.config["INSTANCE_DIR"] == str(blocked)
+
+
+def test_gunicorn_stops_at_once_on_a_wrong_configuration_instead_of_restarting_its_worker(tmp_path):
+    environment = {"PATH": os.environ["PATH"], "QIAOMEN_INSTANCE_DIR": str(tmp_path),
+                   "DATABASE_URL": f"sqlite:///{tmp_path}/g.db"}
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"],
+                            env=environment, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.count("配置错误：") <= 2 and "SECRET_KEY" in result.stderr, "one line per worker, then stop"
+
+
 @pytest.mark.parametrize("env, says", [
     ({}, "SECRET_KEY"),
     ({"QIAOMEN_ENV": "development", "ASSETS_DIR": "/nonexistent"}, "npm ci"),

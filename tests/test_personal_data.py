@@ -4,6 +4,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Base, Household, Visit
@@ -136,3 +137,10 @@ def test_a_mobile_number_typed_into_free_text_is_stored_masked():
         "请回电138****5678，或 139****4321、137****1111"
     assert mask_phones_in("3栋2单元501，门牌号 0571-88886666，订单 2138123456789") == \
         "3栋2单元501，门牌号 0571-88886666，订单 2138123456789"
+
+
+@pytest.mark.parametrize("name, shown", [("张三丰", "张**"), ("欧阳娜娜", "欧***"), ("李", "*"), ("", "")])
+def test_a_name_is_masked_to_its_first_character_and_a_one_character_name_entirely(name, shown):
+    from server.services.privacy import mask_name
+
+    assert mask_name(name) == shown

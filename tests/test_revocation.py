@@ -103,6 +103,21 @@ def test_reinviting_a_worker_signs_out_every_device_and_voids_every_earlier_unus
     assert invite_sign_in(app.test_client(), new_code).status_code == 302
 
 
+@pytest.mark.parametrize("action", ["invite", "sign-out"])
+def test_a_lost_phones_mini_program_cannot_sign_back_in_after_a_reinvite_or_a_sign_out(app, client, field, action):
+    worker = field.users["worker_a1"]
+    login = client.post(f"{API}/auth/login", json={"code": "the-lost-phone"}).get_json()
+    bind = client.post(f"{API}/auth/bind", json={"invite_code": issue_invite_code(worker)},
+                       headers={"Authorization": f"Bearer {login['token']}"})
+    assert bind.status_code == 200
+    head = app.test_client()
+    sign_in(head, "head_a")
+    post_form(head, f"/dashboard/team?area={field.community_a.id}",
+              f"/dashboard/team/{worker.id}/{action}?area={field.community_a.id}")
+    again = client.post(f"{API}/auth/login", json={"code": "the-lost-phone"}).get_json()
+    assert again["bound"] is False and again["user"] is None, "the old phone must bind again with a new code"
+
+
 def test_a_head_signs_a_worker_out_everywhere(app, client, field):
     worker = field.users["worker_a1"]
     page_token = worker_signed_in(app, client, worker)

@@ -21,6 +21,7 @@ def upgrade():
     sa.Column('address', sa.String(length=45), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
     sa.Column('locked_until', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_failed_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_login_lock_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'address', name=op.f('pk_login_lock'))
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -24,6 +25,25 @@ PUBLIC_PASSWORDS = frozenset({DEMO_PASSWORD})
 # Letters and digits that cannot be misread on a phone screen or a printout.
 _INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _INVITE_LENGTH = 10  # 32**10 ≈ 2**50 guesses; codes also expire and work once.
+
+
+def _refuses_public_passwords() -> bool:
+    """Production never accepts a public password (the demo's), at login or as a new one."""
+    return has_app_context() and current_app.config.get("QIAOMEN_ENV") == "production"
+
+
+def login_network(address: str | None) -> str:
+    """What failed logins are counted against: an IPv4 address, or the /64 an IPv6 address belongs to (one
+    subscriber holds a whole /64, so counting its addresses one by one would give a guesser millions of tries)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _hash_method() -> str:
@@ -77,8 +97,7 @@ def _unique_username(base: str) -> str:
 
 
 def create_user(name: str, role: Role, areas: list[Area], username: str | None = None,
-                password: str | None = None, invite_ttl_hours: int = 72,
-                refuse_public_passwords: bool = False) -> NewAccount:
+                password: str | None = None, invite_ttl_hours: int = 72) -> NewAccount:
     """Create a staff account acting in ``areas``.
 
     Web roles (heads, admins) get a password: ``password`` or a generated one.
@@ -86,7 +105,7 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
 
     Raises:
         AccountError: no areas, an area of the wrong level for the role, a taken
-            username, a password given for a field worker, or a public one where refused.
+            username, a password given for a field worker, or a public one in production.
     """
     role = Role(role)
     name = (name or "").strip()
@@ -111,33 +130,45 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
         db.session.flush()
         return NewAccount(user, invite_code=issue_invite_code(user, invite_ttl_hours))
     password = password or secrets.token_urlsafe(9)
-    set_password(user, password, refuse_public_passwords)
+    set_password(user, password)
     db.session.flush()
     return NewAccount(user, password=password)
 
 
-def set_password(user: User, password: str, refuse_public_passwords: bool = False) -> None:
+def set_password(user: User, password: str) -> None:
     """Store a salted hash of ``password``, and clear any lock-out.
 
     Raises:
-        AccountError: a password shorter than 8 characters, or a public one where they are refused.
+        AccountError: a password shorter than 8 characters, or a public one in production.
     """
     if len(password) < 8:
         raise AccountError("密码至少 8 位")
-    if refuse_public_passwords and password in PUBLIC_PASSWORDS:
+    if _refuses_public_passwords() and password in PUBLIC_PASSWORDS:
         raise AccountError("这是公开的演示密码，正式环境不能使用")
     user.password_hash = generate_password_hash(password, method=_hash_method())
     if user.id is not None:
         db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id))
 
 
-def reset_password(user: User, password: str, refuse_public_passwords: bool = False) -> None:
+def password_account(username: str) -> User:
+    """The head's or admin's account signed in to with ``username`` and a password.
+
+    Raises:
+        AccountError: no such account, or a field worker's (who has no password).
+    """
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or user.role.is_field_worker:
+        raise AccountError(f"没有用户名为 {username} 的负责人或管理员账号")
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
     """Give an existing account a new password and sign it out everywhere. Flushes.
 
     Raises:
         AccountError: as ``set_password``.
     """
-    set_password(user, password, refuse_public_passwords)
+    set_password(user, password)
     sign_out_everywhere(user)
 
 
@@ -155,23 +186,24 @@ def _login_lock(user: User, address: str) -> LoginLock:
 
 
 def authenticate(username: str, password: str, address: str | None, max_failures: int = 5,
-                 lockout_minutes: int = 15, now: dt.datetime | None = None,
-                 refuse_public_passwords: bool = False) -> User:
+                 lockout_minutes: int = 15, now: dt.datetime | None = None) -> User:
     """Check a password login from the client ``address``, counting failures towards a temporary lock-out.
 
-    Failures are counted per account and address: ``max_failures`` in a row from one address lock that address
-    out of the account for ``lockout_minutes``, even with the right password, while the same account still
-    logs in from every other address. Whoever guesses a head's password locks out only themselves, and never
-    for longer than the lock-out after their last failure.
+    Failures are counted per account and address (``login_network``: an IPv6 address by its /64):
+    ``max_failures`` from one address, none further apart than ``lockout_minutes``, lock that address out of
+    the account for ``lockout_minutes``, even with the right password, while the same account still logs in
+    from every other address. Whoever guesses a head's password locks out only themselves, and never for longer
+    than the lock-out after their last failure. Rows whose failures have expired are deleted as failures come.
 
     Raises:
         AccountLocked: this address is locked out of the account, or this failure locked it.
         InvalidCredentials: unknown user, wrong password, inactive account, or
             a field worker (who has no password).
-        PublicPassword: the right password, but a public one, where they are refused (production).
+        PublicPassword: the right password, but a public one (the demo's), in production.
     """
     now = now or utcnow()
-    address = address or "unknown"
+    address = login_network(address)
+    window = dt.timedelta(minutes=lockout_minutes)
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password or "")
@@ -183,17 +215,24 @@ def authenticate(username: str, password: str, address: str | None, max_failures
         lock = _login_lock(user, address)
         if lock.locked_until and lock.locked_until > now:  # locked by an attempt sent at the same instant
             raise AccountLocked(lock.locked_until)
+        if lock.last_failed_at and lock.last_failed_at < now - window:
+            lock.failures = 0  # the earlier failures have expired
+        db.session.execute(delete(LoginLock).where(  # others expired: their addresses are kept no longer
+            LoginLock.last_failed_at < now - window, LoginLock.locked_until.is_(None) | (LoginLock.locked_until < now),
+            ~((LoginLock.user_id == user.id) & (LoginLock.address == address))
+        ).execution_options(synchronize_session=False))
         lock.failures += 1
+        lock.last_failed_at = now
         if lock.failures >= max_failures:
             lock.failures = 0
-            lock.locked_until = now + dt.timedelta(minutes=lockout_minutes)
+            lock.locked_until = now + window
             db.session.flush()
             raise AccountLocked(lock.locked_until)
         db.session.flush()
         raise InvalidCredentials()
     if not user.active:
         raise InvalidCredentials()
-    if refuse_public_passwords and password in PUBLIC_PASSWORDS:
+    if _refuses_public_passwords() and password in PUBLIC_PASSWORDS:
         raise PublicPassword()
     if lock is not None:
         db.session.delete(lock)
@@ -228,7 +267,14 @@ def find_invite(code: str, now: dt.datetime | None = None) -> InviteCode | None:
 def deactivate_user(user: User) -> None:
     """Stop an account: no more logins, and every token and session it holds is revoked. Flushes."""
     user.active = False
-    sign_out_everywhere(user)
+    sign_out_devices(user)
+
+
+def sign_out_devices(user: User, now: dt.datetime | None = None) -> None:
+    """Sign ``user`` out of every device (a lost phone): every browser, remember cookie and API token, and the
+    WeChat account bound to them, so that the old phone's mini-program asks for a new invite code. Flushes."""
+    user.wechat_openid = None
+    sign_out_everywhere(user, now)
 
 
 def reinvite(user: User, ttl_hours: int = 72, now: dt.datetime | None = None) -> str:
@@ -238,7 +284,7 @@ def reinvite(user: User, ttl_hours: int = 72, now: dt.datetime | None = None) ->
     Returns the new code, to hand over once.
     """
     now = now or utcnow()
-    sign_out_everywhere(user, now)
+    sign_out_devices(user, now)
     for invite in db.session.scalars(select(InviteCode).where(
             InviteCode.user_id == user.id, InviteCode.used_at.is_(None), InviteCode.expires_at > now)):
         invite.expires_at = now
@@ -262,8 +308,8 @@ def redeem_invite(code: str, now: dt.datetime | None = None) -> User:
         raise InviteNotValid()
     # Used up only if still unused when written: of several phones sending the code at the same instant, the
     # database lets exactly one UPDATE through (PostgreSQL re-checks the condition once the first one commits).
-    used = db.session.execute(update(InviteCode).where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
-                              .values(used_at=now))
+    used = db.session.execute(update(InviteCode).where(InviteCode.id == invite.id, InviteCode.used_at.is_(None),
+                                                       InviteCode.expires_at > now).values(used_at=now))
     if used.rowcount != 1:
         raise InviteNotValid()
     return invite.user

@@ -21,9 +21,12 @@ def mask_phone(phone: str | None) -> str:
 
 
 def mask_name(name: str | None) -> str:
-    """``张三丰`` → ``张**``: enough for a neighbour to recognise, not enough to identify."""
+    """``张三丰`` → ``张**``: enough for a neighbour to recognise, not enough to identify; a name of one
+    character is all stars."""
     if not name:
         return ""
+    if len(name) == 1:
+        return "*"
     return name[0] + "*" * (len(name) - 1)
 
 

@@ -12,13 +12,12 @@ from wtforms.fields.choices import SelectChoice
 
 from models import AreaLevel, Role, User, user_area
 from server.extensions import db
-from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker
+from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
 from server.services.areas import areas_under
 from server.services.door_codes import qr_png
 from server.services.household_files import FileFormatError, read_household_file
 from server.services.household_import import ImportRejected, import_households
 from server.services.scope import OutOfScope, get_worker, manages
-from server.services.sessions import sign_out_everywhere
 from server.web.forms import ImportHouseholdsForm, InviteWorkerForm
 
 from . import bp, selection
@@ -84,7 +83,7 @@ def sign_out_worker(user_id: int):
     """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
     chosen = selection()
     worker = _worker_or_404(user_id)
-    sign_out_everywhere(worker)
+    sign_out_devices(worker)
     db.session.commit()
     flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
     return redirect(url_for("dash.team", **chosen.args()))

@@ -372,7 +372,9 @@
       })["catch"](function () { note.textContent = "没有网络，无法同步；请有信号时再试"; });
     });
     button("放弃这些记录并退出", "weui-btn_warn", function () {
-      if (window.confirm("这 " + count + " 条走访记录将永久丢失，确定放弃并退出吗？")) { leave(); }
+      store.all("queue").then(function (left) {
+        if (!left.length || window.confirm("这 " + left.length + " 条走访记录将永久丢失，确定放弃并退出吗？")) { leave(); }
+      });
     });
     button("取消", "weui-btn_default", function () { box.parentNode.removeChild(box); });
     form.parentNode.insertBefore(box, form);
@@ -384,7 +386,7 @@
     store.all("queue").then(function (items) {
       if (!items.length) { return forgetPhoneCopy().then(function () { form.submit(); }); }
       logoutDialog(items.length, form);
-    })["catch"](function () { form.submit(); });
+    })["catch"](function () { form.submit(); });  // no readable queue on this phone: nothing to keep or to clear
   });
 
   if ("serviceWorker" in navigator) {
