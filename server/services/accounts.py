@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Area, InviteCode, LoginLock, Role, User, utcnow
 from server.extensions import db
+from server.services import audit
 from server.services.sessions import sign_out_everywhere
 
 #: The demo city's shared password for heads and admins: it is printed in the README.
@@ -133,6 +134,34 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
     set_password(user, password)
     db.session.flush()
     return NewAccount(user, password=password)
+
+
+#: Which web accounts each admin may open for an area beneath them: a head for a community, and (for a district
+#: admin) a street admin for a street. Heads open none; workers are invited, not appointed.
+_APPOINTS = {
+    Role.STREET_ADMIN: frozenset({Role.COMMUNITY_HEAD}),
+    Role.DISTRICT_ADMIN: frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN}),
+}
+
+
+def may_appoint(by: User, role: Role) -> bool:
+    """True when ``by`` may open a web account of ``role`` (for an area in ``by``'s scope)."""
+    return Role(role) in _APPOINTS.get(by.role, frozenset())
+
+
+def appoint_staff(by: User, role: Role, area: Area, name: str, username: str | None = None) -> NewAccount:
+    """Open a head's or street admin's account for ``area`` (already checked to lie in ``by``'s scope), with a
+    generated password to hand over once. Audited.
+
+    Raises:
+        AccountError: ``by`` may not open accounts of ``role``, or as ``create_user``.
+    """
+    role = Role(role)
+    if not may_appoint(by, role):
+        raise AccountError(f"{by.role.label}不能开设{role.label}账号")
+    account = create_user(name, role, [area], username=(username or "").strip() or None)
+    audit.record(by, "appoint_staff", "user", account.user.id, detail={"role": role.value, "area_id": area.id})
+    return account
 
 
 def set_password(user: User, password: str) -> None:

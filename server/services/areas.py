@@ -49,6 +49,34 @@ def new_area(name: str, level: AreaLevel, parent: Area | None = None,
     return area
 
 
+def add_child_area(parent: Area | None, name: str, level: AreaLevel | None = None,
+                   community_type: CommunityType | None = None) -> Area:
+    """Add an area one level below ``parent`` (a district when ``parent`` is None), named ``name``.
+
+    Raises:
+        AreaError: an empty or over-long name, a grid asked for a child, a level that does not follow the
+            parent's, or a sibling of the same name.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise AreaError("名称不能为空，且不超过 64 个字")
+    expected = parent.level.child if parent is not None else AreaLevel.DISTRICT
+    if expected is None:
+        raise AreaError("网格是最低一级，下面不能再分")
+    if level is not None and AreaLevel(level) is not expected:
+        raise AreaError(f"“{parent.name if parent else '最高一级'}”下面只能建{expected.label}")
+    sibling = select(Area.id).where(Area.name == name, Area.level == expected,
+                                    Area.parent_id == parent.id if parent is not None else Area.parent_id.is_(None))
+    if db.session.scalar(sibling) is not None:
+        raise AreaError(f"已有名为“{name}”的{expected.label}")
+    return create_area(name, expected, parent, community_type)
+
+
+def area_tree(area: Area) -> list[Area]:
+    """``area`` and everything beneath it, in tree order (parents before children, siblings by path)."""
+    return list(db.session.scalars(areas_under(area)))
+
+
 def assign_path(area: Area) -> None:
     """Set the materialized path of a flushed area whose parent already has its path."""
     area.path = f"{area.parent.path if area.parent else '/'}{area.id}/"

@@ -20,3 +20,12 @@ class InviteWorkerForm(FlaskForm):
 class ImportHouseholdsForm(FlaskForm):
     file = FileField("住户登记表", validators=[FileRequired("请选择文件"),
                                           FileAllowed(["csv", "xlsx"], "只支持 .csv 和 .xlsx 文件")])
+
+
+class AddAreaForm(FlaskForm):
+    name = StringField("名称", validators=[DataRequired("请输入名称"), Length(max=64, message="名称不超过 64 个字")])
+
+
+class AppointStaffForm(FlaskForm):
+    name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=64, message="姓名不超过 64 个字")])
+    username = StringField("用户名（可不填，自动生成）", validators=[Length(max=64, message="用户名不超过 64 个字")])

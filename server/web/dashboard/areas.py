@@ -1,0 +1,78 @@
+"""The areas a street office works in: its communities and grids, and the heads who run them.
+
+It needs no campaign: on an empty database this is where an admin starts.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from models import AreaLevel, Role
+from server.extensions import db
+from server.services.accounts import AccountError, appoint_staff, may_appoint
+from server.services.areas import AreaError, add_child_area, area_tree
+from server.services.scope import OutOfScope, get_area
+from server.web.forms import AddAreaForm, AppointStaffForm
+
+from . import bp
+
+#: Which account an admin opens for an area of each level.
+_STAFF_FOR = {AreaLevel.COMMUNITY: Role.COMMUNITY_HEAD, AreaLevel.STREET: Role.STREET_ADMIN}
+
+
+def _area_or_404(area_id: int):
+    try:
+        return get_area(current_user, area_id)
+    except OutOfScope:
+        abort(404, description="没有这个区域，或它不在您的范围内")
+
+
+def _page(*, target=None, area_form=None, staff_form=None, appointed=None):
+    trees = [area_tree(area) for area in current_user.areas]
+    appointable = {level: role for level, role in _STAFF_FOR.items() if may_appoint(current_user, role)}
+    return render_template("dashboard/areas.html", trees=trees, appointable=appointable, target=target,
+                           area_form=area_form or AddAreaForm(formdata=None),
+                           staff_form=staff_form or AppointStaffForm(formdata=None), appointed=appointed)
+
+
+@bp.get("/areas")
+def areas():
+    """The caller's areas as a tree with their ids, and forms to add what lies beneath."""
+    return _page()
+
+
+@bp.post("/areas/<int:area_id>/children")
+def add_area(area_id: int):
+    """Add a street, community or grid one level beneath an area in scope."""
+    parent = _area_or_404(area_id)
+    form = AddAreaForm()
+    if form.validate_on_submit():
+        try:
+            area = add_child_area(parent, form.name.data)
+        except AreaError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return _page(target=area.id)
+    return _page(target=parent.id, area_form=form)
+
+
+@bp.post("/areas/<int:area_id>/staff")
+def appoint(area_id: int):
+    """Open the account of a community's head (or, for a district admin, a street's admin), shown once."""
+    area = _area_or_404(area_id)
+    role = _STAFF_FOR.get(area.level)
+    if role is None or not may_appoint(current_user, role):
+        abort(403, description="您不能为这一级区域开设账号")
+    form = AppointStaffForm()
+    if form.validate_on_submit():
+        try:
+            account = appoint_staff(current_user, role, area, form.name.data, form.username.data)
+        except AccountError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return _page(target=area.id, appointed=account)
+    return _page(target=area.id, staff_form=form)
