@@ -30,7 +30,8 @@ class TableSpec:
     """What a table's header must hold: field → the Chinese headers accepted for it (the first is canonical)."""
 
     columns: Mapping[str, tuple[str, ...]]
-    required: tuple[str, ...]
+    #: Fields the header must name; a tuple among them means one of those fields (``网格或楼栋``).
+    required: tuple[str | tuple[str, ...], ...]
     #: How many rows from the top may hold the header (title rows such as ``XX社区网格员名单`` above it).
     header_within: int = 1
 
@@ -43,7 +44,12 @@ class TableSpec:
         return [field_of.get(str(cell or "").strip()) for cell in header]
 
     def missing(self, fields: list[str | None]) -> list[str]:
-        return [self.header_of[f] for f in self.required if f not in fields]
+        header_of, missing = self.header_of, []
+        for required in self.required:
+            alternatives = required if isinstance(required, tuple) else (required,)
+            if not any(a in fields for a in alternatives):
+                missing.append("或".join(header_of[a] for a in alternatives))
+        return missing
 
 
 def cell_text(value) -> str:
@@ -52,6 +58,10 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 501 as 501.0
     return str(value).strip()
+
+
+def _missing_message(number: int, missing: list[str], spec: TableSpec) -> str:
+    return f"第 {number} 行表头缺少列：{'、'.join(missing)}。表头应为：{'，'.join(spec.header_of.values())}"
 
 
 def rows_of(records: Iterator[list], spec: TableSpec) -> Iterator[SourceRow]:
@@ -72,13 +82,11 @@ def rows_of(records: Iterator[list], spec: TableSpec) -> Iterator[SourceRow]:
             first = (number, missing)
         if number >= spec.header_within:
             number, missing = first or (number, missing)
-            raise FileFormatError(f"第 {number} 行表头缺少列：{'、'.join(missing)}。"
-                                  f"表头应为：{'，'.join(spec.header_of.values())}")
+            raise FileFormatError(_missing_message(number, missing, spec))
     else:
         if first is None:
             raise FileFormatError("文件是空的")
-        raise FileFormatError(f"第 {first[0]} 行表头缺少列：{'、'.join(first[1])}。"
-                              f"表头应为：{'，'.join(spec.header_of.values())}")
+        raise FileFormatError(_missing_message(*first, spec))
     for number, record in enumerate(records, start=number + 1):
         values = {field: cell_text(cell) for field, cell in zip(fields, record) if field}
         if any(values.values()):
