@@ -22,9 +22,12 @@ from pathlib import Path
 import phonenumbers
 from sqlalchemy import exists, select
 
+from flask import current_app
+
 from models import Area, AreaLevel, Building, LoginSession, Role, RosterSheet, User, utcnow
 from models.personal import phone_index
 from server.extensions import db
+from server.services.audit import record, record_read
 from server.services.accounts import create_user, reinvite
 from server.services.areas import areas_under, buildings_under
 from server.services.household_import import RowError
@@ -314,6 +317,22 @@ def keep_invite_sheet(result: RosterResult, importer: User, ttl_hours: int = 72,
     return sheet
 
 
+def import_roster_for(importer: User, rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
+                      ip: str | None = None) -> tuple[RosterResult, RosterSheet]:
+    """A head's or admin's roster import (``import_roster``), its invite sheet kept for them to download
+    (``keep_invite_sheet``), and the import written to the audit log. Flushes.
+
+    Raises:
+        RosterRejected: as ``check_roster``; nothing was written.
+    """
+    result = import_roster(rows, area, ttl_hours)
+    sheet = keep_invite_sheet(result, importer, ttl_hours)
+    record(importer, "import_roster", "area", area.id,
+           {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "invites": len(result.cards), "sheet": sheet.id}, ip=ip)
+    return result, sheet
+
+
 def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> tuple[RosterSheet, list[InviteCard]]:
     """The invite sheet ``token`` and its cards, for the person who imported it, while its codes are valid.
 
@@ -326,6 +345,51 @@ def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> 
     return sheet, [InviteCard(**card) for card in json.loads(sheet.cards)]
 
 
+def write_invite_sheet_pdf(user: User, token: str, output, base_url: str, font: str, ip: str | None = None) -> int:
+    """Write the invite sheet ``token`` as a PDF for the person who imported it, and log the download (it shows
+    invite codes) in the audit log. Returns how many cards.
+
+    Raises:
+        OutOfScope: as ``invite_sheet_for``.
+    """
+    from server.services.invite_sheet import write_invite_sheet
+
+    sheet, cards = invite_sheet_for(user, token)
+    until = sheet.expires_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    count = write_invite_sheet(cards, output, base_url, font, heading=f"{sheet.area.name} 人员邀请卡",
+                               valid_until=until)
+    record_read(user, "download_invite_sheet", "roster_sheet", sheet.id, {"cards": count}, ip=ip)
+    return count
+
+
+class PreviewExpired(ValueError):
+    """A confirmed preview that is not this person's, not for this area, or too old: upload the file again."""
+
+
+def seal_rows(rows: Iterable[SourceRow], importer: User, area: Area) -> str:
+    """The rows of a previewed roster, encrypted with the data key for the confirm form: the page carries no
+    phone number in clear, and a confirmation imports exactly what was previewed."""
+    payload = {"user": importer.id, "area": area.id, "at": utcnow().timestamp(),
+               "rows": [[row.number, row.values] for row in rows]}
+    return current_app.extensions["qiaomen.cipher"].encrypt(json.dumps(payload, ensure_ascii=False))
+
+
+def unseal_rows(sealed: str, importer: User, area: Area, max_age_minutes: int = 60) -> list[SourceRow]:
+    """The rows sealed by ``seal_rows`` for this importer and area.
+
+    Raises:
+        PreviewExpired: unreadable, someone else's, another area's, or older than ``max_age_minutes``.
+    """
+    try:
+        payload = json.loads(current_app.extensions["qiaomen.cipher"].decrypt(sealed or ""))
+    except Exception as exc:  # a forged, cut or foreign token: Fernet and json each raise their own
+        raise PreviewExpired() from exc
+    if not isinstance(payload, dict) or payload.get("user") != importer.id or payload.get("area") != area.id \
+            or utcnow().timestamp() - payload.get("at", 0) > max_age_minutes * 60:
+        raise PreviewExpired()
+    return [SourceRow(number, values) for number, values in payload["rows"]]
+
+
 def write_roster_template(output) -> None:
     """The roster template (.xlsx): the header, two example rows and a drop-down for 角色."""
     import xlsxwriter
@@ -336,8 +400,8 @@ def write_roster_template(output) -> None:
     text = workbook.add_format({"num_format": "@"})
     header = ["姓名", "手机", "网格", "楼栋", "角色"]
     sheet.write_row(0, 0, header, bold)
-    sheet.write_row(1, 0, ["张三", "13800138000", "第一网格", "", "网格员"], text)
-    sheet.write_row(2, 0, ["李四", "13900139000", "", "3栋", "志愿者"], text)
+    sheet.write_row(1, 0, ["张三", "138 0013 8000", "第一网格", "", "网格员"], text)
+    sheet.write_row(2, 0, ["李四", "139 0013 9000", "", "3栋", "志愿者"], text)
     sheet.set_column(0, 0, 12)
     sheet.set_column(1, 1, 16, text)
     sheet.set_column(2, 3, 14)

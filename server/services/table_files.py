@@ -68,25 +68,25 @@ def rows_of(records: Iterator[list], spec: TableSpec) -> Iterator[SourceRow]:
     """The data rows under the header, found among the first ``spec.header_within`` rows; blank rows skipped.
 
     Raises:
-        FileFormatError: an empty file, or no row there holding the required columns (named with the first
-            non-blank row's number).
+        FileFormatError: an empty file, or no row there holding the required columns (named with the number of
+            the row closest to a header).
     """
-    records, first, number = iter(records), None, 0
+    records, closest, number = iter(records), None, 0
     for number, record in enumerate(records, start=1):
         record = list(record)
         fields = spec.fields_of(record)
         missing = spec.missing(fields)
         if not missing:
             break
-        if first is None and any(cell_text(c) for c in record):
-            first = (number, missing)
+        # The row that comes closest to a header (a title row above it names none of its columns) is named.
+        if any(cell_text(c) for c in record) and (closest is None or len(missing) < len(closest[1])):
+            closest = (number, missing)
         if number >= spec.header_within:
-            number, missing = first or (number, missing)
-            raise FileFormatError(_missing_message(number, missing, spec))
+            raise FileFormatError(_missing_message(*(closest or (number, missing)), spec))
     else:
-        if first is None:
+        if closest is None:
             raise FileFormatError("文件是空的")
-        raise FileFormatError(_missing_message(*first, spec))
+        raise FileFormatError(_missing_message(*closest, spec))
     for number, record in enumerate(records, start=number + 1):
         values = {field: cell_text(cell) for field, cell in zip(fields, record) if field}
         if any(values.values()):
