@@ -46,7 +46,9 @@ def routes(f):
             ("POST", f"/dashboard/feedback/{feedback}/close"), ("GET", f"/dashboard/export.xlsx{q}"),
             ("GET", f"/dashboard/rankings{q}"), ("GET", f"/dashboard/team{q}"), ("GET", f"/dashboard/import{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/deactivate{q}"),
-            ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/invite{q}")]
+            ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/invite{q}"),
+            ("GET", f"/dashboard/team/roster{q}"), ("GET", f"/dashboard/team/roster-template.xlsx{q}"),
+            ("POST", f"/dashboard/team/roster/confirm{q}")]
 
 
 @pytest.mark.parametrize("caller, expected", [("head_a", "ok"), ("street_admin", "ok"), ("head_b", 404),

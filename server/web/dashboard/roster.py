@@ -57,7 +57,8 @@ def confirm_roster():
     chosen = selection()
     form = ConfirmRosterForm()
     if not form.validate_on_submit():
-        abort(400, description="请重新上传名单")
+        flash("没有可确认的名单，请重新上传", "error")
+        return redirect(url_for("dash.roster", **chosen.args()))
     try:
         rows = unseal_rows(form.rows.data, current_user, chosen.area)
         result, sheet = import_roster_for(current_user, rows, chosen.area, current_app.config["INVITE_TTL_HOURS"],
@@ -107,6 +108,7 @@ def roster_invites_pdf(token: str):
 @bp.get("/team/roster-template.xlsx")
 def roster_template():
     """The roster template: header, two example rows, a drop-down for 角色."""
+    selection()  # for the team page's callers only, like every dashboard route
     buffer = io.BytesIO()
     write_roster_template(buffer)
     buffer.seek(0)
