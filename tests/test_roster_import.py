@@ -5,23 +5,18 @@ import re
 import pytest
 from sqlalchemy import func, select, text
 
-from models import AuditEvent, InviteCode, Role, User
+from models import AreaLevel, AuditEvent, InviteCode, Role, User
 from server.extensions import db as _db
-from server.services.accounts import find_invite
+from server.services.accounts import deactivate_user, find_invite
 from server.services.areas import create_area
-from models import AreaLevel
 from tests.qr import decode_image, pdf_text, render_pdf_page
-from tests.rosters import GOOD_ROWS, HEADER, import_roster_file, write_csv, write_xlsx
+from tests.rosters import GOOD_ROWS, import_roster_file, write_csv, write_xlsx
 
 API = "/api/mp/v1"
 
 
 def _workers(*names):
     return {u.name: u for u in _db.session.scalars(select(User).where(User.name.in_(names)))}
-
-
-def _codes(output: str) -> int:
-    return len(re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}", output))
 
 
 def test_a_good_roster_creates_one_account_per_person_with_an_invite_code_in_the_right_grid(
@@ -163,6 +158,17 @@ def test_a_changed_grid_moves_the_same_person_instead_of_adding_one(runner, fiel
     renamed = [["张小三", "13812345678", "第二网格", "", ""]]
     refused = import_roster_file(runner, write_csv(tmp_path / "n.csv", renamed), field.community_a)
     assert refused.exit_code == 1 and "这个手机号已是“张三”的账号，姓名不一致" in refused.output
+
+
+def test_a_deactivated_worker_on_the_roster_is_refused_rather_than_given_a_code_that_cannot_work(
+        runner, field, tmp_path):
+    import_roster_file(runner, write_csv(tmp_path / "r.csv", GOOD_ROWS[:1]), field.community_a,
+                       "-o", str(tmp_path / "1.pdf"))
+    deactivate_user(_workers("张三")["张三"])
+    _db.session.commit()
+    again = import_roster_file(runner, write_csv(tmp_path / "r.csv", GOOD_ROWS[:1]), field.community_a,
+                               "-o", str(tmp_path / "2.pdf"))
+    assert again.exit_code == 1 and "第 2 行「手机」：“张三”的账号已停用" in again.output
 
 
 def test_the_invite_sheet_has_one_card_per_person_with_the_code_as_text_and_a_qr_that_opens_the_sign_in(

@@ -204,8 +204,8 @@ def check_roster(rows: Iterable[SourceRow], area: Area) -> RosterPlan:
 
     Raises:
         RosterRejected: any bad row: no name, a number that is not a mainland mobile, a 网格 or 楼栋 not within
-            ``area`` (or ambiguous there), an unknown 角色, a number twice in the file, or a number that belongs to
-            another account (someone else's, or a worker outside ``area``).
+            ``area`` (or ambiguous there), an unknown 角色, a number twice in the file, a number that belongs to
+            another account (someone else's, or a worker outside ``area``), or to a deactivated worker.
         table_files.FileFormatError: the file itself cannot be read (from ``rows``).
     """
     plan = RosterPlan(area)
@@ -249,6 +249,9 @@ def check_roster(rows: Iterable[SourceRow], area: Area) -> RosterPlan:
                 continue
             if user.name != name:
                 plan.add_error(number, "phone", f"这个手机号已是“{user.name}”的账号，姓名不一致")
+                continue
+            if not user.active:  # stopped on purpose by a head: a roster does not undo that silently
+                plan.add_error(number, "phone", f"“{user.name}”的账号已停用，请先在人员页面处理")
                 continue
             change = "unchanged" if user.role is role and [a.id for a in user.areas] == [grid.id] else "updated"
         plan.entries.append(RosterEntry(number, name, phone, role, grid, building, user, change))
