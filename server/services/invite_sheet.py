@@ -76,10 +76,9 @@ def _draw_card(c: canvas.Canvas, card: InviteCard, left: float, top: float, widt
     c.setFont(font, 8)
     c.drawString(left + pad, top - pad - 2 * mm, "敲门行动 · 网格员/志愿者邀请卡")
     c.setFillGray(0)
-    c.setFont(font, 16)
-    c.drawString(left + pad, top - pad - 11 * mm, card.name)
-    c.setFont(font, 9)
-    c.drawString(left + pad, top - pad - 17 * mm, f"{card.role} · {card.grid}")
+    room = width - 2 * pad - QR_MM * mm - 2 * mm  # left of the QR code
+    _fitted(c, card.name, font, 16, left + pad, top - pad - 11 * mm, room)
+    _fitted(c, f"{card.role} · {card.grid}", font, 9, left + pad, top - pad - 17 * mm, room)
     c.setFont(font, 8)
     c.drawString(left + pad, top - pad - 25 * mm, "一次性邀请码")
     c.setFont("Courier-Bold", 15)
@@ -93,6 +92,13 @@ def _draw_card(c: canvas.Canvas, card: InviteCard, left: float, top: float, widt
     c.setFillGray(0)
     qr = QR_MM * mm
     _draw_qr(c, invite_url(base_url, card.code), left + width - pad - qr, top - pad - 4 * mm - qr, qr)
+
+
+def _fitted(c: canvas.Canvas, text: str, font: str, size: float, x: float, y: float, room: float) -> None:
+    """Draw ``text`` at ``size``, or smaller if it would run into the QR code (a long community name)."""
+    size = min(size, size * room / max(c.stringWidth(text, font, size), 1))
+    c.setFont(font, max(size, 5))
+    c.drawString(x, y, text)
 
 
 def _end_page(c: canvas.Canvas, font: str, heading: str, card_w: float, card_h: float) -> None:

@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import phonenumbers
-from sqlalchemy import exists, select
-
 from flask import current_app
+from sqlalchemy import delete, exists, select
 
 from models import Area, AreaLevel, Building, LoginSession, Role, RosterSheet, User, utcnow
 from models.personal import phone_index
 from server.extensions import db
-from server.services.audit import record, record_read
 from server.services.accounts import create_user, reinvite
+from server.services.audit import record, record_read
 from server.services.areas import areas_under, buildings_under
 from server.services.household_import import RowError
 from server.services.scope import OutOfScope
@@ -310,14 +309,28 @@ def import_roster(rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
 
 def keep_invite_sheet(result: RosterResult, importer: User, ttl_hours: int = 72,
                       now: dt.datetime | None = None) -> RosterSheet:
-    """Keep the cards of an import for ``importer`` to download (encrypted, until the codes expire). Flushes."""
+    """Keep the cards of an import for ``importer`` to download (encrypted, until the codes expire), and drop the
+    sheets whose codes have expired. Flushes."""
     now = now or utcnow()
+    db.session.execute(delete(RosterSheet).where(RosterSheet.expires_at <= now))
     sheet = RosterSheet(token=secrets.token_urlsafe(32), imported_by_id=importer.id, area_id=result.plan.area.id,
                         cards=json.dumps([card.__dict__ for card in result.cards], ensure_ascii=False),
                         created_at=now, expires_at=now + dt.timedelta(hours=ttl_hours))
     db.session.add(sheet)
     db.session.flush()
     return sheet
+
+
+def preview_roster(path: str | Path, importer: User, area: Area) -> tuple[RosterPlan, str]:
+    """Read and check a roster file for ``importer`` to confirm: the plan, and its rows sealed for the confirm
+    form (``seal_rows``). Writes nothing.
+
+    Raises:
+        table_files.FileFormatError: the file cannot be read as a roster.
+        RosterRejected: as ``check_roster``.
+    """
+    rows = list(read_roster(path))
+    return check_roster(rows, area), seal_rows(rows, importer, area)
 
 
 def import_roster_for(importer: User, rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
@@ -334,6 +347,18 @@ def import_roster_for(importer: User, rows: Iterable[SourceRow], area: Area, ttl
            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
             "invites": len(result.cards), "sheet": sheet.id}, ip=ip)
     return result, sheet
+
+
+def import_previewed_roster(importer: User, sealed: str, area: Area, ttl_hours: int = 72,
+                            ip: str | None = None) -> tuple[RosterResult, RosterSheet]:
+    """Import the rows a preview sealed (``preview_roster``), checked again against the database as it is now,
+    as ``import_roster_for``. Flushes.
+
+    Raises:
+        PreviewExpired: as ``unseal_rows``; nothing was written.
+        RosterRejected: as ``check_roster`` (the database changed since the preview); nothing was written.
+    """
+    return import_roster_for(importer, unseal_rows(sealed, importer, area), area, ttl_hours, ip)
 
 
 def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> tuple[RosterSheet, list[InviteCard]]:

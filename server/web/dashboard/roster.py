@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.services.cjk_font import cjk_font
-from server.services.roster_import import (PreviewExpired, RosterRejected, check_roster, import_roster_for,
-                                           invite_sheet_for, read_roster, seal_rows, unseal_rows,
-                                           write_invite_sheet_pdf, write_roster_template)
+from server.services.roster_import import (PreviewExpired, RosterRejected, import_previewed_roster,
+                                           invite_sheet_for, preview_roster, write_invite_sheet_pdf,
+                                           write_roster_template)
 from server.services.scope import OutOfScope
 from server.services.table_files import FileFormatError
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
@@ -40,14 +40,13 @@ def roster():
     with tempfile.NamedTemporaryFile(suffix=suffix) as upload:
         form.file.data.save(upload.name)
         try:
-            rows = list(read_roster(upload.name))
-            plan = check_roster(rows, chosen.area)
+            plan, sealed = preview_roster(upload.name, current_user, chosen.area)
         except FileFormatError as bad:
             return _render(chosen, form, errors=[str(bad)], status=400)
         except RosterRejected as rejected:
             return _render(chosen, form, plan=rejected.plan, errors=[str(e) for e in rejected.plan.errors],
                            status=400)
-    confirm = ConfirmRosterForm(formdata=None, rows=seal_rows(rows, current_user, chosen.area))
+    confirm = ConfirmRosterForm(formdata=None, rows=sealed)
     return _render(chosen, form, plan=plan, confirm=confirm)
 
 
@@ -60,9 +59,8 @@ def confirm_roster():
         flash("没有可确认的名单，请重新上传", "error")
         return redirect(url_for("dash.roster", **chosen.args()))
     try:
-        rows = unseal_rows(form.rows.data, current_user, chosen.area)
-        result, sheet = import_roster_for(current_user, rows, chosen.area, current_app.config["INVITE_TTL_HOURS"],
-                                          ip=request.remote_addr)
+        result, sheet = import_previewed_roster(current_user, form.rows.data, chosen.area,
+                                                current_app.config["INVITE_TTL_HOURS"], ip=request.remote_addr)
     except PreviewExpired:
         db.session.rollback()
         flash("预览已过期，请重新上传名单", "error")
