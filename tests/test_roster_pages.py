@@ -6,7 +6,7 @@ import re
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models import AuditEvent, User
+from models import AuditEvent, RosterSheet, User
 from server.extensions import db as _db
 from server.services.roster_import import read_roster
 from tests.conftest import csrf_token_of
@@ -70,6 +70,20 @@ def test_the_invite_sheet_is_a_404_to_anyone_but_its_importer(client, app, field
     assert other.get(f"/dashboard/team/roster/{token}/invites.pdf").status_code == 404
     assert other.get(f"/dashboard/team/roster/{token}").status_code == 404
     assert client.get(f"/dashboard/team/roster/{token[:-2]}xx/invites.pdf").status_code == 404
+
+
+def test_the_invite_sheet_is_gone_once_its_codes_have_expired(client, app, field):
+    sign_in(client, "head_a")
+    html = _preview(client, field.community_a, _csv(GOOD_ROWS[:1])).get_data(as_text=True)
+    location = _confirm(client, field.community_a, html).headers["Location"]
+    token = re.search(r"/team/roster/([^/?]+)", location).group(1)
+    sheet = _db.session.scalar(select(RosterSheet).where(RosterSheet.token == token))
+    sheet.expires_at = sheet.created_at  # as if INVITE_TTL_HOURS had passed
+    _db.session.commit()
+    assert client.get(f"/dashboard/team/roster/{token}/invites.pdf").status_code == 404
+    html = _preview(client, field.community_a, _csv(GOOD_ROWS[1:])).get_data(as_text=True)
+    _confirm(client, field.community_a, html)
+    assert _db.session.scalar(select(func.count(RosterSheet.id)).where(RosterSheet.token == token)) == 0
 
 
 def test_a_bad_roster_is_shown_with_every_error_by_row_and_column_and_cannot_be_confirmed(client, field):
