@@ -14,14 +14,14 @@ from .stored_file import FileKind, StoredFile
 from .visit import Outcome, Visit, VisitMaterial
 from .campaign import Campaign, CampaignStatus, Material, PledgeText, PledgeTextInUse, text_sha256
 from .household import Household, Occupancy, household_label, new_door_token
-from .user import InviteCode, LoginLock, LoginSession, Role, SessionChannel, User, user_area
+from .user import InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
 from .wechat import WeChatAccessToken
 
 __all__ = [
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "Campaign", "CampaignStatus", "CommunityType",
-    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role",
+    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow",
 ]

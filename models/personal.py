@@ -59,6 +59,8 @@ PERSONAL: dict[str, PersonalField] = {
                                    Shown.STAFF),
     "feedback.contact_phone_encrypted": PersonalField("住户留下的回访电话：加密存储，一律脱敏显示", Shown.MASKED),
     "user.name": PersonalField("工作人员姓名：工作人员之间可见，居民页面不显示", Shown.STAFF),
+    "user.phone": PersonalField("工作人员手机号（名单导入）：加密存储，一律脱敏显示", Shown.MASKED),
+    "user.phone_index": PersonalField("工作人员手机号的盲索引，用于一个号码只对应一个账号", Shown.NEVER),
     "user.wechat_openid": PersonalField("工作人员的微信 openid", Shown.NEVER),
     "audit_event.ip": PersonalField("查看或导出个人信息者的 IP 地址", Shown.NEVER),
     "login_lock.address": PersonalField("登录失败者的 IP 地址：该地址登录成功、改密码后删除", Shown.NEVER),

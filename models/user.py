@@ -5,10 +5,11 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .area import Area, AreaLevel
 from .base import Base, UTCDateTime, str_enum, utcnow
+from .personal import EncryptedText, phone_index
 
 
 class Role(enum.StrEnum):
@@ -68,11 +69,20 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The WeChat identity bound with an invite code; the mini-program logs in with it.
     wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A worker's mobile number (from a roster import): encrypted, shown masked; its blind index makes one
+    # number one account (see models.personal).
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_index: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     # Raised to revoke every bearer token issued so far.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by=Area.path)
+
+    @validates("phone")
+    def _index_phone(self, key: str, phone: str | None) -> str | None:
+        self.phone_index = phone_index(phone)
+        return phone or None
 
     #: The sign-in (``LoginSession.id``) this object was loaded for, when loaded for a web request; not stored.
     login_session_id = None
@@ -132,6 +142,26 @@ class InviteCode(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class RosterSheet(Base):
+    """The invite cards of one roster import, kept for the person who imported it to download as a PDF.
+
+    The cards (names, grids, roles and the one-time codes in clear) are encrypted at rest and kept only as long
+    as the codes are valid; the sheet is found by a random token and served to its importer alone.
+    """
+
+    __tablename__ = "roster_sheet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    cards: Mapped[str] = mapped_column(EncryptedText)  # JSON: [{name, grid, role, code}]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    area: Mapped[Area] = relationship()
 
 
 class SessionChannel(enum.StrEnum):

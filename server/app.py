@@ -135,12 +135,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from server.services.privacy import mask_name
+    from server.services.privacy import mask_name, mask_phone
     from server.services.wechat_login import dev_login_on
     from server.timefmt import local_time
 
     app.add_template_filter(local_time)
     app.add_template_filter(mask_name)  # residents' names on pages: as models.personal says, always masked
+    app.add_template_filter(mask_phone)  # workers' phones in lists: as models.personal says, always masked
     # Every page says so while anyone may log in to the API with any code.
     app.context_processor(lambda: {"dev_login_on": dev_login_on(app.config)})
 

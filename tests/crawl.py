@@ -51,6 +51,7 @@ def seed(client, app, field) -> Seeded:
     worker = field.users["worker_a1"]
     household.head_name, household.head_phone = "诸葛三甲", "13611113333"
     worker.wechat_openid = "oQmSeededOpenid7f3a9c2e1b"
+    worker.phone = "13522224444"
     db.session.commit()
     headers = bearer(app, worker)
     photo, signature = upload(client, headers, "photo"), upload(client, headers, "signature")
@@ -81,6 +82,8 @@ def seed(client, app, field) -> Seeded:
         "feedback.text": ["楼下缺个桶甲乙", "楼道里的桶太少丙丁"],
         "feedback.contact_phone_encrypted": ["13911112222"],
         "user.name": [worker.name],
+        "user.phone": ["13522224444"],
+        "user.phone_index": [worker.phone_index],
         "user.wechat_openid": [worker.wechat_openid],
         "audit_event.ip": ["198.51.100.23"],
         "login_lock.address": ["203.0.113.45"],

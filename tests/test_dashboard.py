@@ -47,7 +47,9 @@ def routes(f):
             ("GET", f"/dashboard/rankings{q}"), ("GET", f"/dashboard/team{q}"), ("GET", f"/dashboard/import{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/deactivate{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/invite{q}"),
-            ("POST", f"/dashboard/areas/{f.community_a.id}/children")]
+            ("POST", f"/dashboard/areas/{f.community_a.id}/children"),
+            ("GET", f"/dashboard/team/roster{q}"), ("GET", f"/dashboard/team/roster-template.xlsx{q}"),
+            ("POST", f"/dashboard/team/roster/confirm{q}")]
 
 
 @pytest.mark.parametrize("caller, expected", [("head_a", "ok"), ("street_admin", "ok"), ("head_b", 404),

@@ -1,7 +1,7 @@
 """Web forms (Flask-WTF): they parse the input and carry the CSRF token."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -15,6 +15,15 @@ class InviteWorkerForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=32, message="姓名不超过 32 个字")])
     role = SelectField("角色", choices=[SelectChoice("grid_worker", "网格员"), SelectChoice("volunteer", "志愿者")])
     grid = SelectField("负责网格", coerce=int)
+
+
+class ImportRosterForm(FlaskForm):
+    file = FileField("人员名单", validators=[FileRequired("请选择文件"),
+                                        FileAllowed(["csv", "xlsx"], "只支持 .csv 和 .xlsx 文件")])
+
+
+class ConfirmRosterForm(FlaskForm):
+    rows = HiddenField(validators=[DataRequired("请重新上传名单")])
 
 
 class ImportHouseholdsForm(FlaskForm):

@@ -10,6 +10,18 @@
   document.addEventListener("change", function (event) {
     if (event.target.hasAttribute && event.target.hasAttribute("data-autosubmit")) event.target.form.submit();
   });
+  // An input with data-from-fragment="NAME" takes its value from the address's #NAME=… (an invite card's QR code
+  // opens /w/login#code=…; the part after # never reaches the server), which is then dropped from the history.
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.querySelector("[data-from-fragment]");
+    if (!input || !window.location.hash) return;
+    var params = new URLSearchParams(window.location.hash.slice(1));
+    var value = params.get(input.getAttribute("data-from-fragment"));
+    if (value) {
+      input.value = value;
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+  });
   // Lets WeUI's :active styles show on touch screens (what <body ontouchstart> did).
   document.addEventListener("touchstart", function () {}, { passive: true });
 })();
