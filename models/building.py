@@ -29,9 +29,9 @@ class PositionSource(enum.StrEnum):
         return {"imported": "导入", "placed": "手动标注", "accepted": "采纳建议位置"}[self.value]
 
 
-def _source_on_insert(context) -> str | None:
+def _source_on_insert(context) -> PositionSource | None:
     """A building inserted with a position and no source came in bulk (import, seed): ``imported``."""
-    return PositionSource.IMPORTED.value if context.get_current_parameters().get("lat") is not None else None
+    return PositionSource.IMPORTED if context.get_current_parameters().get("lat") is not None else None
 
 
 class Building(Base):

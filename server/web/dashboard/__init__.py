@@ -73,5 +73,5 @@ def area_or_404(area_id: int) -> Area:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import admin, exports, feedback, overview, work  # noqa: F401
+    from . import admin, exports, feedback, overview, positions, work  # noqa: F401
 
