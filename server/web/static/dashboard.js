@@ -55,6 +55,11 @@
     }
     var list = document.getElementById("unplaced-list");
     var total = document.getElementById("unplaced-total");
+    var none = document.getElementById("unplaced-none");
+    var showCount = function () {
+      total.textContent = String(unplacedCount);
+      none.hidden = unplacedCount > 0;
+    };
     var hint = document.getElementById("place-hint");
     var message = document.getElementById("map-message");
     var mayPlace = false, placing = null, unplacedCount = 0;
@@ -118,7 +123,7 @@
       if (suggested) { map.removeLayer(suggested); }
       if (item) { item.remove(); }
       unplacedCount -= 1;
-      total.textContent = String(unplacedCount);
+      showCount();
       placedMarker(b);
       stopPlacing();
     };
@@ -163,6 +168,8 @@
         });
       }
       if (mayPlace) {
+        var actions = document.createElement("div");
+        item.appendChild(actions);
         var place = text("button", "放到地图上", "weui-btn weui-btn_mini weui-btn_default");
         place.type = "button";
         place.addEventListener("click", function () {
@@ -173,12 +180,12 @@
           hint.textContent = "请点击地图上 " + b.name + " 所在的位置（再点“放到地图上”可换一栋）";
           hint.hidden = false;
         });
-        item.appendChild(place);
+        actions.appendChild(place);
         if (b.suggestion) {
           var take = text("button", "采纳建议位置", "weui-btn weui-btn_mini weui-btn_primary");
           take.type = "button";
           take.addEventListener("click", function () { accept(b, item, suggested); });
-          item.appendChild(take);
+          actions.appendChild(take);
         }
       }
       list.appendChild(item);
@@ -202,7 +209,7 @@
       data.buildings.forEach(placedMarker);
       data.unplaced.forEach(unplacedItem);
       unplacedCount = data.unplaced.length;
-      total.textContent = String(unplacedCount);
+      showCount();
       mapEl.dataset.ready = String(data.buildings.length);
     });
   }
