@@ -57,6 +57,7 @@ class Building(Base):
 
     community: Mapped[Area] = relationship(foreign_keys=[community_id])
     grid: Mapped[Area] = relationship(foreign_keys=[grid_id])
+    positioned_by: Mapped["User | None"] = relationship(foreign_keys=[positioned_by_id])  # noqa: F821 (registry)
 
     @property
     def has_position(self) -> bool:

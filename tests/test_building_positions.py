@@ -228,3 +228,13 @@ def test_another_communitys_head_gets_404_for_the_building_and_it_does_not_move(
     assert answer.status_code == 404 and answer.get_json()["code"] == 404
     assert client.post(f"/dashboard/buildings/{building.id}/position/accept", headers=headers).status_code == 404
     assert not _db.session.get(Building, building.id).has_position
+
+
+def test_the_building_page_says_where_its_position_came_from_and_who_placed_it(client, field):
+    building = unplaced(field.grid_a1)
+    _db.session.commit()
+    sign_in(client, "head_a")
+    assert "尚未定位，无法核对GPS距离" in client.get(f"/dashboard/buildings/{building.id}").get_data(as_text=True)
+    place_building(field.users["head_a"], _db.session.get(Building, building.id), 29.54, 108.78)
+    page = client.get(f"/dashboard/buildings/{building.id}").get_data(as_text=True)
+    assert "位置：手动标注（李书记，" in page
