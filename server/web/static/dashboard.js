@@ -179,6 +179,9 @@
           mapEl.classList.add("is-placing");
           hint.textContent = "请点击地图上 " + b.name + " 所在的位置（再点“放到地图上”可换一栋）";
           hint.hidden = false;
+          // On a phone the list sits below the map: bring the map back into view for the click.
+          var box = mapEl.getBoundingClientRect();
+          if (box.top < 0 || box.bottom > window.innerHeight) { mapEl.scrollIntoView({ block: "center" }); }
         });
         actions.appendChild(place);
         if (b.suggestion) {
