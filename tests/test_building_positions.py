@@ -238,3 +238,13 @@ def test_the_building_page_says_where_its_position_came_from_and_who_placed_it(c
     place_building(field.users["head_a"], _db.session.get(Building, building.id), 29.54, 108.78)
     page = client.get(f"/dashboard/buildings/{building.id}").get_data(as_text=True)
     assert "位置：手动标注（李书记，" in page
+
+
+def test_a_form_post_with_a_position_outside_china_says_so_on_the_map_and_moves_nothing(client, field):
+    building = unplaced(field.grid_a1)
+    sign_in(client, "head_a")
+    answer = client.post(f"/dashboard/buildings/{building.id}/position", follow_redirects=True,
+                         data={"csrf_token": map_token(client), "lat": "29.54", "lng": "18.78"})
+    page = answer.get_data(as_text=True)
+    assert answer.request.path == "/dashboard/map" and "位置有误，楼栋未移动：经度超出范围" in page
+    assert not _db.session.get(Building, building.id).has_position and audit_events() == []
