@@ -25,8 +25,12 @@ class MaterialIn(Schema):
 
 
 class LocationIn(Schema):
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
-    lng = fields.Float(required=True, validate=validate.Range(-180, 180))
+    """Where the phone was, in GCJ-02 (``wx.getLocation({type: "gcj02"})``), the system of buildings and the map."""
+
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90),
+                       metadata={"description": "GCJ-02 latitude (wx.getLocation type gcj02)"})
+    lng = fields.Float(required=True, validate=validate.Range(-180, 180),
+                       metadata={"description": "GCJ-02 longitude (wx.getLocation type gcj02)"})
     accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 100_000))
 
 

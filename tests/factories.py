@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
-from models import AreaLevel, Building, CampaignStatus, CommunityType, Household, Occupancy, Role, household_label
+from models import (AreaLevel, Building, CampaignStatus, CommunityType, Household, Occupancy, Outcome, Role, Visit,
+                    household_label)
 from server.extensions import db
 from server.services.accounts import create_user
 from server.services.areas import create_area
@@ -57,3 +59,14 @@ def make_campaign(area, name="敲门行动", status=CampaignStatus.ACTIVE, start
     if with_pledge:
         publish_pledge_text(campaign, PLEDGE_TITLE, PLEDGE_BODY)
     return campaign
+
+
+def make_visit(campaign, household, worker, outcome=Outcome.CONTACTED, lat=None, lng=None, accuracy_m=None,
+               visited_at=None) -> Visit:
+    """A visit row as the API stores it, with a GPS fix if given (no materials, pledge or ledger update)."""
+    visit = Visit(id=str(uuid.uuid4()), campaign_id=campaign.id, household_id=household.id, worker_id=worker.id,
+                  outcome=Outcome(outcome), visited_at=visited_at or dt.datetime.now(dt.timezone.utc),
+                  lat=lat, lng=lng, accuracy_m=accuracy_m, request_sha256="0" * 64, progress_json="{}")
+    db.session.add(visit)
+    db.session.flush()
+    return visit

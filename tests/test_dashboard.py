@@ -38,7 +38,8 @@ def routes(f):
     feedback = _db.session.scalar(select(Feedback.id))
     q = f"?campaign={f.campaign.id}&area={f.community_a.id}"
     return [("GET", f"/dashboard/{q}"), ("GET", f"/dashboard/map{q}"), ("GET", f"/dashboard/map.json{q}"),
-            ("GET", f"/dashboard/buildings/{b}"), ("GET", f"/dashboard/households/{h.id}"),
+            ("GET", f"/dashboard/buildings/{b}"), ("POST", f"/dashboard/buildings/{b}/position"),
+            ("POST", f"/dashboard/buildings/{b}/position/accept"), ("GET", f"/dashboard/households/{h.id}"),
             ("POST", f"/dashboard/households/{h.id}/vacant"), ("POST", f"/dashboard/households/{h.id}/vacant/revert"),
             ("GET", f"/dashboard/revisits{q}"),
             ("GET", f"/dashboard/revisits/print{q}"), ("GET", f"/dashboard/workers{q}"),

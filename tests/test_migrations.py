@@ -113,3 +113,22 @@ def test_phones_and_visit_gps_stored_before_encryption_are_encrypted_in_place_an
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT head_phone FROM household")).scalar() == "13812345678"
         assert conn.execute(text("SELECT lat FROM visit")).scalar() == 29.5316
+
+
+def test_buildings_placed_before_position_sources_count_as_imported_and_half_positions_are_cleared(migration_app):
+    from sqlalchemy import text
+
+    upgrade(revision="0009_login_locks")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO area (id, level, name, path, created_at) VALUES "
+                          "(1, 'district', '清溪区', '/1/', CURRENT_TIMESTAMP)"))
+        for building_id, lat, lng in ((1, 29.53, 108.77), (2, None, None), (3, 29.54, None)):
+            conn.execute(text("INSERT INTO building (id, community_id, grid_id, name, lat, lng, created_at) "
+                              "VALUES (:id, 1, 1, :name, :lat, :lng, CURRENT_TIMESTAMP)"),
+                         {"id": building_id, "name": f"{building_id}栋", "lat": lat, "lng": lng})
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, lat, lng, position_source FROM building ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, 29.53, 108.77, "imported"), (2, None, None, None),
+                                            (3, None, None, None)]
+    assert _differences() == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, union
 
-from models import Area, Household, Pledge, StoredFile, User, Visit
+from models import Area, Building, Household, Pledge, StoredFile, User, Visit
 from server.extensions import db
 
 
@@ -41,6 +41,18 @@ def get_area(user: User, area_id: int) -> Area:
     if area is None or not area_in_scope(user, area):
         raise OutOfScope(area_id)
     return area
+
+
+def get_building(user: User, building_id: int) -> Building:
+    """The building ``building_id`` if the user may see it (its grid lies within the user's areas).
+
+    Raises:
+        OutOfScope: no such building, or outside the user's areas.
+    """
+    building = db.session.get(Building, building_id)
+    if building is None or not area_in_scope(user, building.grid):
+        raise OutOfScope(building_id)
+    return building
 
 
 def get_household(user: User, household_id: int) -> Household:

@@ -51,6 +51,17 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * r * math.asin(math.sqrt(a))
 
 
+def gps_distance_m(visit: Visit, building: Building) -> float | None:
+    """How far the visit's fix lies from its building, or None when it cannot be checked: the GPS-distance rule.
+
+    Only a confirmed position counts (``Building.has_position``: imported, placed or an accepted suggestion). A
+    suggestion is never used: it is made from these very fixes, and would check the visits against themselves.
+    """
+    if visit.lat is None or visit.lng is None or not building.has_position:
+        return None
+    return distance_m(visit.lat, visit.lng, building.lat, building.lng)
+
+
 def _visits(campaign: Campaign, area):
     return db.session.execute(
         select(Visit, User, Building)
@@ -101,10 +112,9 @@ def flags(campaign: Campaign, area) -> list[Flag]:
                 found.append(Flag("burst", f"{BURST_MINUTES} 分钟内走访 {len(burst)} 户", rows[end][1], burst))
                 flagged_until = end + BURST_VISITS
     for visit, worker, building in visits:
-        if None not in (visit.lat, visit.lng, building.lat, building.lng):
-            metres = distance_m(visit.lat, visit.lng, building.lat, building.lng)
-            if metres > GPS_TOLERANCE_M:
-                found.append(Flag("far_gps", f"定位距楼栋 {metres:,.0f} 米", worker, [visit]))
+        metres = gps_distance_m(visit, building)
+        if metres is not None and metres > GPS_TOLERANCE_M:
+            found.append(Flag("far_gps", f"定位距楼栋 {metres:,.0f} 米", worker, [visit]))
     found += _reused(campaign, area, "signature_reused")
     found += _reused(campaign, area, "photo_reused")
     return found

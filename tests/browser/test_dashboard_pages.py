@@ -51,7 +51,7 @@ def test_a_head_sees_the_overview_the_map_a_building_and_a_household(head_page, 
     shot(page, "overview")
     page.get_by_role("link", name="地图").click()
     page.wait_for_selector("#map[data-ready]")
-    markers = page.locator("path.leaflet-interactive")
+    markers = page.locator(".qd-pin[data-building]")
     assert markers.count() >= 2
     shot(page, "map")
     markers.first.click(force=True)
@@ -121,7 +121,7 @@ def test_names_on_the_map_show_as_text_and_run_nothing(page, live_server):
         page.wait_for_url("**/dashboard/")
         page.goto("/dashboard/map")
         page.wait_for_selector("#map[data-ready]")
-        page.locator(f'path[data-building="{building_id}"]').hover(force=True)
+        page.locator(f'.qd-pin[data-building="{building_id}"]').hover(force=True)
         tooltip = page.locator(".leaflet-tooltip")
         tooltip.wait_for()
         assert tooltip.inner_text().startswith(f"{HOSTILE} · {HOSTILE}栋：入户 ")

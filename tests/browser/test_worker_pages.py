@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from models import Building, Household, HouseholdProgress, Pledge, Role, Standing, User, Visit, user_area
 from server.extensions import db
 from server.services.accounts import issue_invite_code
+from server.services.worker_activity import distance_m
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
@@ -130,6 +131,8 @@ def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(
     with live_server.app_for_tests.app_context():
         visit = db.session.scalar(select(Visit).where(Visit.household_id == household_id))
         assert visit.photo_file_id and visit.lat and visit.accuracy_m is not None
+        # The browser's WGS-84 fix is stored in GCJ-02, the map's system: a few hundred metres away in China.
+        assert 300 < distance_m(visit.lat, visit.lng, 29.5333, 108.7707) < 700
         assert db.session.scalar(select(Pledge).where(Pledge.visit_id == visit.id)).signer_name == "张三"
         assert Standing(db.session.get(Household, household_id),
                         db.session.get(HouseholdProgress, (household_id, visit.campaign_id))).documented

@@ -73,5 +73,5 @@ def area_or_404(area_id: int) -> Area:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import admin, areas, exports, feedback, overview, roster, work  # noqa: F401
+    from . import admin, areas, exports, feedback, overview, positions, roster, work  # noqa: F401
 

@@ -9,12 +9,13 @@ from server.extensions import db
 from server.services.areas import buildings_under
 from server.services.audit import record_read
 from server.services.building_chart import STATES, building_chart, household_record
+from server.services.building_positions import may_place, suggestions_under
 from server.services.coverage import overview as coverage_overview
 from server.services.ledger import rates
 from server.services.occupancy import confirm_vacant, revert_vacant
 from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy import mask_phone
-from server.services.scope import OutOfScope, area_in_scope, get_file
+from server.services.scope import OutOfScope, get_building, get_file
 from server.services.storage import LocalStorage
 from server.services.uploads import file_extension
 
@@ -45,29 +46,41 @@ def coverage_colour(counts) -> str:
 
 @bp.get("/map.json")
 def map_data():
-    """The buildings of the chosen area with their coordinates and coverage (one row per building)."""
+    """The buildings of the chosen area: those placed, with coordinates and coverage (one row per building), and
+    those not yet placed, with the position their visits suggest, if any. Coordinates are GCJ-02."""
     chosen = selection()
     rows = db.session.execute(
         buildings_under(chosen.area).add_columns(LedgerBuilding).outerjoin(
             LedgerBuilding, (LedgerBuilding.building_id == Building.id)
-            & (LedgerBuilding.campaign_id == chosen.campaign.id))).all()
-    points = []
+            & (LedgerBuilding.campaign_id == chosen.campaign.id))
+        .order_by(Building.grid_id, Building.name)).all()
+    suggestions = suggestions_under(chosen.area)
+    points, unplaced = [], []
     for building, counts in rows:
-        if building.lat is None or building.lng is None:
-            continue
-        points.append({
-            "id": building.id, "name": building.name, "lat": building.lat, "lng": building.lng,
-            "community": building.community.name, "grid": building.grid.name,
+        row = {
+            "id": building.id, "name": building.name, "community": building.community.name,
+            "grid": building.grid.name,
             "households": counts.households if counts else 0, "in_scope": counts.in_scope if counts else 0,
             "contacted": counts.contacted if counts else 0, "colour": coverage_colour(counts),
-            "url": url_for("dash.building", building_id=building.id, campaign=chosen.campaign.id)})
-    return jsonify({"area": chosen.area.name, "buildings": points})
+            "url": url_for("dash.building", building_id=building.id, campaign=chosen.campaign.id),
+            "position_url": url_for("dash.position_building", building_id=building.id)}
+        if building.has_position:
+            points.append({**row, "lat": building.lat, "lng": building.lng,
+                           "source": building.position_source.value if building.position_source else None})
+            continue
+        suggestion = suggestions.get(building.id)
+        unplaced.append({**row, "suggestion": None if suggestion is None else {
+            "lat": suggestion.lat, "lng": suggestion.lng, "fixes": suggestion.fixes,
+            "accept_url": url_for("dash.accept_building_suggestion", building_id=building.id)}})
+    return jsonify({"area": chosen.area.name, "buildings": points, "unplaced": unplaced,
+                    "may_place": may_place(current_user)})
 
 
 @bp.get("/buildings/<int:building_id>")
 def building(building_id: int):
-    building = db.session.get(Building, building_id)
-    if building is None or not area_in_scope(current_user, building.grid):
+    try:
+        building = get_building(current_user, building_id)
+    except OutOfScope:
         abort(404, description="没有这栋楼，或它不在您的范围内")
     chosen = selection(building.grid)
     return render_template("dashboard/building.html", chosen=chosen, chart=building_chart(building, chosen.campaign),

@@ -6,6 +6,7 @@ from itertools import groupby
 from flask import render_template
 
 from models import AreaLevel
+from server.services.building_positions import count_unplaced
 from server.services.rankings import rankings as rank_areas
 from server.services.revisits import not_yet_visited, revisits_due
 from server.services.worker_activity import flags, worker_days
@@ -37,7 +38,7 @@ def revisits_print():
 def workers():
     chosen = selection()
     return render_template("dashboard/workers.html", chosen=chosen, days=worker_days(chosen.campaign, chosen.area),
-                           flags=flags(chosen.campaign, chosen.area))
+                           flags=flags(chosen.campaign, chosen.area), unplaced=count_unplaced(chosen.area))
 
 
 @bp.get("/rankings")

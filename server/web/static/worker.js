@@ -5,6 +5,26 @@
   "use strict";
   var API = "/api/mp/v1";
 
+  // A browser's position is WGS-84 (the Geolocation API's system); the server, the map and the mini-program's
+  // wx.getLocation({type: "gcj02"}) use GCJ-02 (国测局坐标), which lies a few hundred metres off inside China.
+  // The published WGS-84 → GCJ-02 transform; outside China the two agree.
+  function wgs84ToGcj02(lat, lng) {
+    if (lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271) { return [lat, lng]; }
+    var a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI, x = lng - 105.0, y = lat - 35.0;
+    var dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    dLat += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dLat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    dLat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    var dLng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    dLng += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dLng += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    dLng += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    var radLat = lat / 180.0 * PI, magic = 1 - ee * Math.sin(radLat) * Math.sin(radLat), sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((a * (1 - ee)) / (magic * sqrtMagic) * PI);
+    dLng = (dLng * 180.0) / (a / sqrtMagic * Math.cos(radLat) * PI);
+    return [lat + dLat, lng + dLng];
+  }
+
   /* -- IndexedDB ---------------------------------------------------------------------------------- */
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -228,7 +248,8 @@
 
     if (navigator.geolocation) {
       navigator.geolocation.getCurrentPosition(function (p) {
-        location_ = { lat: p.coords.latitude, lng: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy) };
+        var fix = wgs84ToGcj02(p.coords.latitude, p.coords.longitude);  // the server keeps GCJ-02, like the map
+        location_ = { lat: fix[0], lng: fix[1], accuracy_m: Math.round(p.coords.accuracy) };
         document.getElementById("gps").textContent = "已定位（精度约 " + location_.accuracy_m + " 米）";
       }, function () { document.getElementById("gps").textContent = "未能获取位置（不影响保存）"; },
       { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 });
