@@ -230,6 +230,7 @@ def test_logging_out_with_unsent_visits_says_how_many_and_sends_them_before_forg
         phone, live_server, worker):
     page = phone
     sign_in(page, worker["code"])
+    page.wait_for_function("() => window.qiaomenWorker !== undefined")  # worker.js is deferred
     token = page.evaluate("window.qiaomenWorker.refreshApp().then((app) => app.token)")
     doors = worker["doors"][6:8]
     queue_offline(page, doors)
