@@ -49,8 +49,8 @@ def selection(area: Area | None = None) -> Selection:
             area = get_area(current_user, area_id) if area_id else current_user.areas[0]
         except (OutOfScope, IndexError):
             abort(404, description="没有这个区域，或它不在您的范围内")
-    campaigns = campaigns_covering(area)
-    campaign = campaign_for(area, query_id("campaign"), latest_if_none_active=True)
+    campaigns = campaigns_covering(area, drafts=True)
+    campaign = campaign_for(area, query_id("campaign"), latest_if_none_active=True, drafts=True)
     if campaign is None:
         abort(404, description="这个区域还没有敲门行动")
     up = area.parent if area.parent is not None and area_in_scope(current_user, area.parent) else None
