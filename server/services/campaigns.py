@@ -296,6 +296,7 @@ def update_campaign(campaign: Campaign, name: str, area: Area | None, start_date
         else:
             material.name, material.sort_order, material.planned_quantity = spec.name, order, spec.planned_quantity
     db.session.flush()
+    db.session.expire(campaign, ["materials"])  # read back in their new order
     published = []
     notice = campaign.current_notice_text
     if notice is None or notice.body != notice_text:
