@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select, true
+from sqlalchemy import delete, exists, func, select, true
 
 from models import (Area, Campaign, CampaignStatus, Feedback, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay,
                     Material, NoticeText, Pledge, PledgeText, Role, User, Visit, VisitMaterial)
@@ -422,6 +422,35 @@ def get_run_campaign(user: User, campaign_id: int) -> Campaign:
 def may_run(user: User, campaign: Campaign) -> bool:
     """True when the user may edit, start, end or delete ``campaign``."""
     return may_run_campaigns(user) and area_in_scope(user, campaign.area)
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    """A campaign's figures over its whole area: households, those in scope, contacted, pledged, and visits."""
+
+    households: int
+    in_scope: int
+    contacted: int
+    pledged: int
+    visits: int
+
+
+def campaign_figures(campaigns: Sequence[Campaign]) -> dict[int, CampaignFigures]:
+    """Each campaign's figures over its own area, from the ledger (two queries however many campaigns)."""
+    if not campaigns:
+        return {}
+    ids = [c.id for c in campaigns]
+    rows = {(r.campaign_id, r.area_id): r for r in db.session.scalars(
+        select(LedgerArea).where(LedgerArea.campaign_id.in_(ids)))}
+    visits = dict(db.session.execute(select(Visit.campaign_id, func.count(Visit.id))
+                                     .where(Visit.campaign_id.in_(ids)).group_by(Visit.campaign_id)).all())
+    figures = {}
+    for campaign in campaigns:
+        row = rows.get((campaign.id, campaign.area_id))
+        figures[campaign.id] = CampaignFigures(row.households if row else 0, row.in_scope if row else 0,
+                                               row.contacted if row else 0, row.pledged if row else 0,
+                                               visits.get(campaign.id, 0))
+    return figures
 
 
 def campaigns_of(user: User) -> list[Campaign]:
