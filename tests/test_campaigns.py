@@ -225,6 +225,17 @@ def test_materials_named_only_get_their_usual_codes():
 
 # -- what workers and residents see ----------------------------------------------------------------------------
 
+def test_the_api_lists_a_started_campaign_with_its_current_notice_and_quantities(office, client, app):
+    campaign = _campaign(office)
+    activate_campaign(campaign)
+    _edit(campaign, None, notice_text="第二版告知书。")
+    worker = make_user(Role.GRID_WORKER, [office["grid"]], name="王网格")
+    _db.session.commit()
+    (listed,) = client.get(f"{API}/campaigns", headers=bearer(app, worker)).get_json()
+    assert listed["notice_text"]["version"] == 2 and listed["notice_text"]["body"] == "第二版告知书。"
+    assert listed["materials"][0] == {"code": "notice", "name": "告知书", "planned_quantity": 500}
+
+
 def test_a_draft_is_invisible_to_workers_and_residents(office, client, app):
     draft = _campaign(office)
     worker = make_user(Role.GRID_WORKER, [office["grid"]], name="王网格")
