@@ -146,6 +146,18 @@ def test_editing_materials_keeps_those_handed_out_and_refuses_to_drop_them(offic
         ("magnet", "冰箱贴（大）", 300), ("notice", "告知书", 500)]
 
 
+def test_a_drafts_area_may_change_with_its_counters_and_a_started_ones_may_not(office):
+    campaign = _campaign(office, area="community")
+    _edit(campaign, office["sa"], area=office["street"])
+    _db.session.flush()
+    areas = set(_db.session.scalars(select(LedgerArea.area_id).where(LedgerArea.campaign_id == campaign.id)))
+    assert office["street"].id in areas and office["district"].id not in areas
+    activate_campaign(campaign, office["sa"])
+    with pytest.raises(CampaignError) as refused:
+        _edit(campaign, office["sa"], area=office["community"])
+    assert refused.value.errors["area_id"] == ["活动已启用，不能再更改区域"]
+
+
 def test_a_campaign_goes_draft_active_ended_and_never_back(office):
     campaign = _campaign(office)
     with pytest.raises(CampaignError, match="只有进行中的活动可以结束"):

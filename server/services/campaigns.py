@@ -159,7 +159,13 @@ def _refuse_unless_runner(user: User | None) -> None:
 
 
 def _overlapping_active(area: Area, campaign_id: int | None = None) -> Campaign | None:
-    """An active campaign over ``area``, over an area above it or beneath it, other than ``campaign_id``."""
+    """An active campaign over ``area``, over an area above it or beneath it, other than ``campaign_id``.
+
+    The area and those above it are locked first (PostgreSQL; SQLite serialises writers on its own): of two
+    overlapping areas one is at or above the other, so two admins starting overlapping campaigns at once
+    wait for each other, and the second sees the first.
+    """
+    db.session.execute(select(Area.id).where(Area.id.in_(area.ancestor_ids)).order_by(Area.path).with_for_update())
     return next((c for c in campaigns_covering(area, active_only=True) if c.id != campaign_id), None)
 
 

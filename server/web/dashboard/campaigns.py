@@ -186,7 +186,9 @@ def campaign_edit(campaign_id: int):
     general = []
     specs, rows = _materials(form)
     if form.validate_on_submit():
-        area = _chosen_area(form) if found.status is CampaignStatus.DRAFT else found.area
+        if found.status is not CampaignStatus.DRAFT:
+            form.area_id.data = found.area_id  # shown, not sent: a started campaign keeps its area
+        area = _chosen_area(form)
         try:
             update_campaign(found, form.name.data, area, form.start_date.data, form.end_date.data, specs,
                             form.notice_text.data, form.pledge_title.data, form.pledge_text.data,
