@@ -147,14 +147,15 @@ def test_editing_materials_keeps_those_handed_out_and_refuses_to_drop_them(offic
 
 
 def test_a_drafts_area_may_change_with_its_counters_and_a_started_ones_may_not(office):
-    campaign = _campaign(office, area="community")
-    _edit(campaign, office["sa"], area=office["street"])
+    campaign = _campaign(office, user="da", area="other_street")  # a street with no households yet
+    _edit(campaign, office["da"], area=office["street"])
     _db.session.flush()
-    areas = set(_db.session.scalars(select(LedgerArea.area_id).where(LedgerArea.campaign_id == campaign.id)))
-    assert office["street"].id in areas and office["district"].id not in areas
-    activate_campaign(campaign, office["sa"])
+    counted = dict(_db.session.execute(select(LedgerArea.area_id, LedgerArea.households)
+                                       .where(LedgerArea.campaign_id == campaign.id)).all())
+    assert counted[office["street"].id] == 4 and counted.get(office["other_street"].id, 0) == 0
+    activate_campaign(campaign, office["da"])
     with pytest.raises(CampaignError) as refused:
-        _edit(campaign, office["sa"], area=office["community"])
+        _edit(campaign, office["da"], area=office["community"])
     assert refused.value.errors["area_id"] == ["活动已启用，不能再更改区域"]
 
 
