@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from models import (AreaLevel, AuditEvent, Campaign, CampaignStatus, LedgerArea, NoticeText, Pledge, PledgeText,
                     Role)
 from server.extensions import db as _db
+from server.services.accounts import issue_invite_code
 from server.services.areas import create_area
 from server.services.campaigns import (CampaignError, CampaignRefused, MaterialSpec, activate_campaign,
                                        campaign_for, create_campaign, current_campaign, delete_campaign, end_campaign,
@@ -18,6 +19,7 @@ from tests.factories import make_building, make_campaign, make_households, make_
 from tests.field import bearer, upload, visit_payload
 from tests.conftest import csrf_token_of
 from tests.resident import drawn_signature, sign
+from tests.staff import invite_sign_in, sign_in
 
 API = "/api/mp/v1"
 START, END = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
@@ -264,6 +266,12 @@ def test_a_draft_is_invisible_to_workers_and_residents(office, client, app):
     assert draft.name not in door and "请分类投放" not in door
     assert current_campaign(grid) is None and campaign_for(grid, draft.id) is None
     assert campaign_for(grid, draft.id, drafts=True) is draft  # heads' and admins' pages
+    invite_sign_in(client, issue_invite_code(worker))  # the worker's own web pages
+    assert draft.name not in client.get("/staff/").get_data(as_text=True)
+    assert draft.name not in client.get("/w/").get_data(as_text=True)
+    head = app.test_client()
+    sign_in(head, "head")
+    assert draft.name in head.get("/staff/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("status, expected", [("draft", 404), ("closed", 422)])
