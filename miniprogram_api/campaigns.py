@@ -18,6 +18,13 @@ class CampaignQuery(Schema):
 class MaterialOut(Schema):
     code = fields.String()
     name = fields.String()
+    planned_quantity = fields.Integer(allow_none=True, metadata={"description": "copies printed, when said"})
+
+
+class NoticeTextOut(Schema):
+    version = fields.Integer()
+    body = fields.String()
+    sha256 = fields.String()
 
 
 class PledgeTextOut(Schema):
@@ -36,6 +43,8 @@ class CampaignOut(Schema):
     status = fields.Function(lambda c: c.status.value)
     materials = fields.List(fields.Nested(MaterialOut))
     pledge_text = fields.Nested(PledgeTextOut, attribute="current_pledge_text", allow_none=True)
+    notice_text = fields.Nested(NoticeTextOut, attribute="current_notice_text", allow_none=True,
+                                metadata={"description": "the 告知书, latest version"})
 
 
 @bp.get("/campaigns")
@@ -44,7 +53,8 @@ class CampaignOut(Schema):
 @bp.arguments(CampaignQuery, location="query")
 @bp.response(200, CampaignOut(many=True))
 def list_campaigns(query):
-    """The campaigns over the caller's areas, with their materials and current pledge text."""
+    """The campaigns over the caller's areas (never a draft: workers see a campaign once it is started), with their
+    materials and current notice and pledge texts."""
     found = {}
     for area in current_user().areas:
         for campaign in campaigns_covering(area, active_only=query["active"]):

@@ -12,7 +12,7 @@ from .ledger import (COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, Ledg
 from .pledge import Pledge, PledgeChannel, Relation
 from .stored_file import FileKind, StoredFile
 from .visit import Outcome, Visit, VisitMaterial
-from .campaign import Campaign, CampaignStatus, Material, PledgeText, PledgeTextInUse, text_sha256
+from .campaign import Campaign, CampaignStatus, Material, NoticeText, PledgeText, PledgeTextInUse, text_sha256
 from .household import Household, Occupancy, household_label, new_door_token
 from .user import InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
 from .wechat import WeChatAccessToken
@@ -21,7 +21,7 @@ __all__ = [
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "PositionSource", "Campaign", "CampaignStatus", "CommunityType",
-    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
+    "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "NoticeText", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow",
 ]

@@ -42,27 +42,67 @@ class Campaign(Base):
         back_populates="campaign", order_by="Material.sort_order", cascade="all, delete-orphan")
     pledge_texts: Mapped[list["PledgeText"]] = relationship(
         back_populates="campaign", order_by="PledgeText.version", cascade="all, delete-orphan")
+    notice_texts: Mapped[list["NoticeText"]] = relationship(
+        back_populates="campaign", order_by="NoticeText.version", cascade="all, delete-orphan")
 
     @property
     def current_pledge_text(self) -> "PledgeText | None":
         return self.pledge_texts[-1] if self.pledge_texts else None
+
+    @property
+    def current_notice_text(self) -> "NoticeText | None":
+        """The 告知书 residents read and staff hand out now: its latest version."""
+        return self.notice_texts[-1] if self.notice_texts else None
 
 
 class Material(Base):
     """Something handed out at the door: 告知书, 承诺书, 宣传手册 …"""
 
     __tablename__ = "material"
-    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),
+                      CheckConstraint("planned_quantity IS NULL OR planned_quantity >= 0",
+                                      name="planned_quantity_not_negative"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(64))
-    # The text residents read, for material that has one (the 告知书 notice).
-    body: Mapped[str | None] = mapped_column(Text)
+    # How many were printed for the campaign, when the office says so.
+    planned_quantity: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="materials")
+
+
+class NoticeText(Base):
+    """One version of a campaign's 告知书 (notice). Editing the notice publishes a new version; none is rewritten."""
+
+    __tablename__ = "notice_text"
+    __table_args__ = (UniqueConstraint("campaign_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="notice_texts")
+
+    @validates("body")
+    def _refuse_rewrite(self, key, value):
+        if self.sha256 is not None and self.body != value:
+            raise ValueError(f"notice text v{self.version} is published; publish a new version")
+        return value
+
+    def seal(self) -> None:
+        """Compute the fingerprint from the wording."""
+        self.sha256 = notice_sha256(self.body)
+
+
+def notice_sha256(body: str) -> str:
+    """The fingerprint of a notice text: SHA-256 over its body."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def text_sha256(title: str, body: str) -> str:

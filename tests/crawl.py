@@ -90,7 +90,7 @@ def seed(client, app, field) -> Seeded:
     }
     values = {"household_id": household.id, "building_id": household.building_id, "area_id": field.community_a.id,
               "token": household.token, "scanned": household.token, "code": code, "file_id": photo,
-              "name": "MP_verify_x"}
+              "name": "MP_verify_x", "campaign_id": field.campaign.id}
     return Seeded(values, personal, answer.data)
 
 

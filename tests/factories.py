@@ -10,7 +10,7 @@ from models import (AreaLevel, Building, CampaignStatus, CommunityType, Househol
 from server.extensions import db
 from server.services.accounts import create_user
 from server.services.areas import create_area
-from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
+from server.services.campaigns import create_campaign
 
 _counter = itertools.count(1)
 
@@ -54,11 +54,9 @@ def make_user(role=Role.COMMUNITY_HEAD, areas=(), name="李四", username=None, 
 
 
 def make_campaign(area, name="敲门行动", status=CampaignStatus.ACTIVE, start=dt.date(2026, 11, 1),
-                  end=dt.date(2026, 12, 31), with_pledge=True):
-    campaign = create_campaign(name, area, start, end, status=status)
-    if with_pledge:
-        publish_pledge_text(campaign, PLEDGE_TITLE, PLEDGE_BODY)
-    return campaign
+                  end=dt.date(2026, 12, 31), **details):
+    """A campaign with the default materials, notice and pledge text (``details``: ``create_campaign``'s own)."""
+    return create_campaign(name, area, start, end, status=status, **details)
 
 
 def make_visit(campaign, household, worker, outcome=Outcome.CONTACTED, lat=None, lng=None, accuracy_m=None,

@@ -6,12 +6,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from models import AreaLevel, AuditEvent, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, User
+from models import AreaLevel, AuditEvent, CampaignStatus, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, User
 from server.extensions import db as _db
 from server.services.accounts import set_password
 from server.services.rankings import rankings
 from server.timefmt import local_today
 from tests.conftest import csrf_token_of
+from tests.factories import make_campaign
 from tests.field import bearer, upload, visit_payload
 from tests.staff import PASSWORD, sign_in
 
@@ -37,7 +38,9 @@ def routes(f):
     h, b = f.households_a1[0], f.households_a1[0].building_id
     feedback = _db.session.scalar(select(Feedback.id))
     q = f"?campaign={f.campaign.id}&area={f.community_a.id}"
-    return [("GET", f"/dashboard/{q}"), ("GET", f"/dashboard/map{q}"), ("GET", f"/dashboard/map.json{q}"),
+    draft = make_campaign(f.community_a, name="金桥社区回头看", status=CampaignStatus.DRAFT)
+    return [("GET", f"/dashboard/campaigns/{draft.id}"), ("GET", f"/dashboard/{q}"), ("GET", f"/dashboard/map{q}"),
+            ("GET", f"/dashboard/map.json{q}"),
             ("GET", f"/dashboard/buildings/{b}"), ("POST", f"/dashboard/buildings/{b}/position"),
             ("POST", f"/dashboard/buildings/{b}/position/accept"), ("GET", f"/dashboard/households/{h.id}"),
             ("POST", f"/dashboard/households/{h.id}/vacant"), ("POST", f"/dashboard/households/{h.id}/vacant/revert"),

@@ -132,3 +132,26 @@ def test_buildings_placed_before_position_sources_count_as_imported_and_half_pos
     assert [tuple(row) for row in rows] == [(1, 29.53, 108.77, "imported"), (2, None, None, None),
                                             (3, None, None, None)]
     assert _differences() == []
+
+
+def test_a_notice_kept_in_its_material_becomes_the_first_notice_version_and_goes_back_on_downgrade(migration_app):
+    import hashlib
+
+    from sqlalchemy import text
+
+    upgrade(revision="0009_login_locks")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO area (id, level, name, path, created_at) VALUES "
+                          "(1, 'district', '清溪区', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO campaign (id, area_id, name, start_date, end_date, status, created_at) "
+                          "VALUES (1, 1, '敲门行动', '2026-11-01', '2026-12-31', 'active', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO material (campaign_id, code, name, body, sort_order) VALUES "
+                          "(1, 'notice', '告知书', '请分类投放。', 0), (1, 'brochure', '宣传手册', NULL, 1)"))
+    upgrade()
+    assert _differences() == []
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT campaign_id, version, body, sha256 FROM notice_text")).all()
+    assert [tuple(r) for r in rows] == [(1, 1, "请分类投放。", hashlib.sha256("请分类投放。".encode()).hexdigest())]
+    downgrade(revision="0009_login_locks")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT body FROM material WHERE code = 'notice'")).scalar() == "请分类投放。"

@@ -82,7 +82,7 @@ def test_a_campaign_has_the_three_materials_by_default(db):
     campaign = make_campaign(district)
     assert [(m.code, m.name) for m in campaign.materials] == [
         ("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册")]
-    assert "垃圾分类" in campaign.materials[0].body
+    assert "垃圾分类" in campaign.current_notice_text.body and campaign.current_notice_text.version == 1
 
 
 def test_occupancy_defaults_to_unknown(db):

@@ -39,7 +39,7 @@ def _signed_in(client, app, field, path):
 
 def _real_ids(field, rule) -> str:
     ids = {"household_id": field.households_a1[0].id, "building_id": field.households_a1[0].building_id,
-           "area_id": field.community_a.id}
+           "area_id": field.community_a.id, "campaign_id": field.campaign.id}
     return re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 

@@ -12,6 +12,7 @@ from server.config import ConfigError
 def commands() -> list:
     """Every command the app registers, imported only when the factory asks."""
     from .areas import create_area_command, list_areas_command
+    from .campaigns import activate_campaign_command, create_campaign_command, end_campaign_command
     from .demo import seed_demo_command
     from .exports import export_ledger_command
     from .households import import_households_command
@@ -27,7 +28,7 @@ def commands() -> list:
         seed_demo_command, import_households_command, create_user_command, qr_labels_command,
         rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
         backup_command, sweep_files_command, set_password_command, create_area_command, list_areas_command,
-        import_workers_command)]
+        import_workers_command, create_campaign_command, activate_campaign_command, end_campaign_command)]
 
 
 def _in_plain_words(command: click.Command) -> click.Command:

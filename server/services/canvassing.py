@@ -117,8 +117,8 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
     """Record one visit, as parsed by the visit schema; replays give back the first answer. Flushes.
 
     Raises:
-        VisitNotFound: household or campaign unknown, outside the caller's areas, or the campaign does
-            not cover the household.
+        VisitNotFound: household or campaign unknown, outside the caller's areas, the campaign a draft
+            (workers never see one), or the campaign does not cover the household.
         VisitConflict: the id is taken by a visit with other content.
         VisitRejected: a rule is broken (materials, files, times, outcome).
     """
@@ -132,8 +132,8 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
     campaign = db.session.get(Campaign, payload["campaign_id"],
                               options=[joinedload(Campaign.materials), joinedload(Campaign.pledge_texts),
                                        joinedload(Campaign.area)])
-    if household is None or campaign is None or not household_in_scope(user, household) \
-            or not household.building.grid.is_within(campaign.area):
+    if household is None or campaign is None or campaign.status is CampaignStatus.DRAFT \
+            or not household_in_scope(user, household) or not household.building.grid.is_within(campaign.area):
         raise VisitNotFound()
     photo, signature = _check(user, payload, campaign, now)
     try:

@@ -22,7 +22,7 @@ from server.services.accounts import DEMO_PASSWORD, issue_invite_code
 from server.services.areas import create_area
 from server.services.bulk import bulk_insert
 from server.services.ledger_rebuild import refresh_population
-from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign, publish_pledge_text
+from server.services.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign
 
 #: Qianjiang, Chongqing (黔江区): the demo city sits around these coordinates.
 CITY_CENTER = (29.5333, 108.7707)
@@ -237,6 +237,5 @@ def _seed_community(city: DemoCity, builder: _Builder, community: Area, kind: Co
 def _campaign(district: Area, today: dt.date) -> Campaign:
     campaign = create_campaign(f"{today.year}年生活垃圾分类“敲门行动”", district,
                                today - dt.timedelta(days=14), today + dt.timedelta(days=45),
-                               status=CampaignStatus.ACTIVE)
-    publish_pledge_text(campaign, PLEDGE_TITLE, PLEDGE_BODY)
+                               status=CampaignStatus.ACTIVE, pledge_title=PLEDGE_TITLE, pledge_text=PLEDGE_BODY)
     return campaign

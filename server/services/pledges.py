@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import (Campaign, FileKind, Household, Pledge, PledgeChannel, PledgeText, Relation, StoredFile, Visit,
+from models import (Campaign, CampaignStatus, FileKind, Household, Pledge, PledgeChannel, PledgeText, Relation, StoredFile, Visit,
                     utcnow)
 from server.extensions import db
 from server.services import ledger
@@ -81,8 +81,10 @@ def new_pledge(household: Household, campaign: Campaign, signer_name: str, relat
     """Append a pledge on the campaign's current text to its chain, without touching progress (see ``sign_pledge``).
 
     Raises:
-        ValueError: the campaign has no pledge text, or ``signature`` is not a signature image.
+        ValueError: the campaign is not active or has no pledge text, or ``signature`` is not a signature image.
     """
+    if campaign.status is not CampaignStatus.ACTIVE:
+        raise ValueError("pledges are signed only while the campaign is active")
     text = campaign.current_pledge_text
     if text is None:
         raise ValueError("campaign has no pledge text")

@@ -42,7 +42,7 @@ def _household_or_dead_page(token: str):
 
 def _resident_page(household, status: int = 200, errors: dict | None = None, entered: dict | None = None):
     campaign = active_campaign(household)
-    notice = next((m for m in campaign.materials if m.code == "notice"), None) if campaign else None
+    notice = campaign.current_notice_text if campaign else None
     return render_template(
         "door_resident.html", household=household, community=household.building.community,
         address=mask_label(household), campaign=campaign, notice=notice,

@@ -1,9 +1,9 @@
 """Web forms (Flask-WTF): they parse the input and carry the CSRF token."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import DateField, FieldList, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -38,3 +38,68 @@ class AddAreaForm(FlaskForm):
 class AppointStaffForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=64, message="姓名不超过 64 个字")])
     username = StringField("用户名（可不填，自动生成）", validators=[Length(max=64, message="用户名不超过 64 个字")])
+
+
+class LocalDateField(DateField):
+    """A date as ``2026-12-01`` (the phone's date picker sends that), with its messages in Chinese."""
+
+    def __init__(self, label=None, validators=None, required_message="请填写日期", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            raise ValueError(self.required_message)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期格式不对，请写成 2026-12-01") from None
+
+
+class QuantityField(IntegerField):
+    """A whole number of copies, or nothing; its messages in Chinese."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                self.data = None
+                raise ValueError("请填写整数份数") from None
+        else:
+            self.data = None
+
+
+#: Material rows the campaign form offers beyond those filled in.
+SPARE_MATERIAL_ROWS = 3
+
+
+class CampaignForm(FlaskForm):
+    """A campaign: the service checks the rules (period, scope, codes, texts) and names the field that breaks one."""
+
+    name = StringField("活动名称", validators=[Length(max=128, message="活动名称不超过 128 个字")])
+    area_id = SelectField("活动区域", coerce=int, validate_choice=False)
+    start_date = LocalDateField("开始日期", required_message="请填写开始日期")
+    end_date = LocalDateField("结束日期", required_message="请填写结束日期")
+    material_code = FieldList(StringField("编码", validators=[Length(max=32, message="编码不超过 32 个字符")]))
+    material_name = FieldList(StringField("名称", validators=[Length(max=64, message="名称不超过 64 个字")]))
+    material_quantity = FieldList(QuantityField("印制数量", validators=[
+        Optional(), NumberRange(min=0, max=10_000_000, message="印制数量是 0 到 10000000 之间的整数")]))
+    notice_text = TextAreaField("告知书正文")
+    pledge_title = StringField("承诺书标题")
+    pledge_text = TextAreaField("承诺书正文")
+
+    def material_rows(self) -> list[tuple]:
+        """The (code, name, quantity) fields of each row, padded to the longest list."""
+        count = max(len(self.material_code), len(self.material_name), len(self.material_quantity))
+        for fields in (self.material_code, self.material_name, self.material_quantity):
+            while len(fields) < count:
+                fields.append_entry()
+        return list(zip(self.material_code, self.material_name, self.material_quantity))
+
+
+class NewRoundForm(FlaskForm):
+    name = StringField("新活动名称", validators=[Length(max=128, message="活动名称不超过 128 个字")])
+    start_date = LocalDateField("开始日期", required_message="请填写开始日期")
+    end_date = LocalDateField("结束日期", required_message="请填写结束日期")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from server.extensions import db
 from server.services.areas import areas_under, count_households_under, summarize_area
 from server.services.audit import record_read
-from server.services.campaigns import campaign_for, campaigns_covering
+from server.services.campaigns import campaign_for, campaigns_of, sees_drafts
 from server.services.cjk_font import CJKFontMissing, cjk_font
 from server.services.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.labels import area_labels
@@ -51,7 +51,7 @@ def home():
     summaries = [summarize_area(area) for area in current_user.areas]
     children = {area.id: db.session.scalars(areas_under(area, area.level.child)).all() if area.level.child else []
                 for area in current_user.areas}
-    campaigns = {c.id: c for area in current_user.areas for c in campaigns_covering(area)}
+    campaigns = {c.id: c for c in campaigns_of(current_user)}
     return render_template("staff_home.html", summaries=summaries, children=children,
                            campaigns=list(campaigns.values()))
 
@@ -120,7 +120,7 @@ def area_labels_pdf(area_id: int):
     area = _area(area_id)
     campaign = None
     if campaign_id := query_id("campaign"):
-        campaign = campaign_for(area, campaign_id)
+        campaign = campaign_for(area, campaign_id, drafts=sees_drafts(current_user))
         if campaign is None:
             abort(404)
     if count_households_under(area) > WEB_LABEL_LIMIT:

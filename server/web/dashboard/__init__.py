@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from models import Area, Campaign, Role
@@ -49,12 +49,27 @@ def selection(area: Area | None = None) -> Selection:
             area = get_area(current_user, area_id) if area_id else current_user.areas[0]
         except (OutOfScope, IndexError):
             abort(404, description="没有这个区域，或它不在您的范围内")
-    campaigns = campaigns_covering(area)
-    campaign = campaign_for(area, query_id("campaign"), latest_if_none_active=True)
-    if campaign is None:
+    asked = query_id("campaign")
+    chosen = _selection(area, asked)
+    if chosen is None:
+        if asked is None:  # nothing to show yet (a new office's empty database): its campaigns, to make the first
+            abort(redirect(url_for("dash.campaigns")))
         abort(404, description="这个区域还没有敲门行动")
+    return chosen
+
+
+def _selection(area: Area, campaign_id: int | None) -> Selection | None:
+    campaigns = campaigns_covering(area, drafts=True)
+    campaign = campaign_for(area, campaign_id, latest_if_none_active=True, drafts=True)
+    if campaign is None:
+        return None
     up = area.parent if area.parent is not None and area_in_scope(current_user, area.parent) else None
     return Selection(campaign, area, campaigns, up)
+
+
+def optional_selection() -> Selection | None:
+    """The caller's first area and the campaign it shows, for the navigation of pages that need none (campaigns)."""
+    return _selection(current_user.areas[0], None) if current_user.areas else None
 
 
 def household_or_404(household_id: int):
@@ -73,5 +88,5 @@ def area_or_404(area_id: int) -> Area:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import admin, areas, exports, feedback, overview, positions, roster, work  # noqa: F401
+    from . import admin, areas, campaigns, exports, feedback, overview, positions, roster, work  # noqa: F401
 
