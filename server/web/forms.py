@@ -20,3 +20,21 @@ class InviteWorkerForm(FlaskForm):
 class ImportHouseholdsForm(FlaskForm):
     file = FileField("住户登记表", validators=[FileRequired("请选择文件"),
                                           FileAllowed(["csv", "xlsx"], "只支持 .csv 和 .xlsx 文件")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that writes: only the CSRF token."""
+
+
+def column_mapping_form(header, fields: dict[str, str], formdata=None):
+    """A form with a select per column of ``header`` (one of ``fields``, field → label, or 忽略), preset to
+    what the header was read as."""
+    choices = [SelectChoice("", "忽略")] + [SelectChoice(f, label) for f, label in fields.items()]
+
+    class ColumnMappingForm(FlaskForm):
+        pass
+
+    for index, name in enumerate(header.names):
+        setattr(ColumnMappingForm, f"col{index}",
+                SelectField(name or f"第 {index + 1} 列（无表头）", choices=choices, default=header.fields[index] or ""))
+    return ColumnMappingForm(formdata=formdata) if formdata is not None else ColumnMappingForm()
