@@ -179,8 +179,11 @@ def _cell_text(value) -> str:
 
 
 def _is_total(record) -> bool:
-    """A 合计/小计/总计 row, whichever column says so."""
-    return any(isinstance(cell, str) and cell.strip()[:2] in _TOTALS for cell in record)
+    """A 合计/小计/总计 row: its first filled cell says so, in whichever column (序号's, or the next)."""
+    for cell in record:
+        if cell is not None and cell != "":
+            return isinstance(cell, str) and cell.strip()[:2] in _TOTALS
+    return False
 
 
 def _read(records: Iterator[list], mapping: dict[int, str | None] | None) -> tuple[Header, Iterator[SourceRow]]:
