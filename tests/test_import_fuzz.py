@@ -470,7 +470,7 @@ def test_a_well_formed_register_in_any_layout_is_imported_whole_and_importing_it
 
 
 BAD_CELLS = st.sampled_from([
-    ("street", ""), ("community", " "), ("grid", ""), ("building", ""), ("room", ""), ("floor", "三"),
+    ("street", ""), ("community", " "), ("address", "金桥路88号院"), ("lng", "181"), ("building", ""), ("room", ""), ("floor", "三"),
     ("floor", "0"), ("head_phone", "12345"), ("occupancy", "搬走了"), ("community_type", "别墅"),
     ("head_name", "张" * 65), ("unit", "1" * 17), ("grid", "第九网格"),
 ])
