@@ -181,8 +181,8 @@ def _cell_text(value) -> str:
 def _is_total(record) -> bool:
     """A 合计/小计/总计 row: its first filled cell says so, in whichever column (序号's, or the next)."""
     for cell in record:
-        if cell is not None and cell != "":
-            return isinstance(cell, str) and cell.strip()[:2] in _TOTALS
+        if cell:  # None, "" (and 0) are not filled
+            return cell.__class__ is str and "计" in cell and cell.strip()[:2] in _TOTALS
     return False
 
 
