@@ -1,7 +1,9 @@
 """The dashboard's import, step by step: upload → map unknown columns (remembered) → preview → 确认导入 or 取消.
 The preview writes nothing; the upload is the uploader's alone and is deleted once used."""
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -9,6 +11,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Building, ColumnMapping, Household
 from server.extensions import db as _db
+from server.services.staged_imports import MAX_AGE_SECONDS, sweep_staged
 from tests.conftest import csrf_token_of
 from tests.registers import community_register
 from tests.staff import sign_in
@@ -146,3 +149,14 @@ def test_the_template_as_downloaded_imports_into_a_community(client, field):
     _post(client, preview_url.split("?")[0] + "/confirm", preview_url)
     building = _db.session.scalar(select(Building).where(Building.name == "阳光小区3栋"))
     assert (building.lng, building.lat) == (106.551556, 29.563009)
+
+
+def test_an_upload_left_unconfirmed_is_deleted_after_an_hour(client, app, field):
+    sign_in(client, "head_a")
+    preview_url = upload(client, _csv(community_register(["楼栋", "户号"], [["1栋", "901"]]))).headers["Location"]
+    assert sweep_staged() == 0 and len(_staged_files(app)) == 2
+    hour_ago = time.time() - MAX_AGE_SECONDS - 1
+    for name in _staged_files(app):
+        os.utime(Path(app.config["UPLOAD_DIR"]) / "imports" / name, (hour_ago, hour_ago))
+    assert app.test_cli_runner().invoke(args=["sweep-files"]).output.endswith("过期的待导入台账 1 个\n")
+    assert _staged_files(app) == [] and client.get(preview_url).status_code == 404
