@@ -61,7 +61,7 @@ def test_a_head_previews_a_register_sees_the_counts_and_nothing_is_written_until
     preview_url = response.headers["Location"]
     html = re.sub(r">\s+<", "><", client.get(preview_url).get_data(as_text=True))
     assert "新增 <b>1</b> 户，更新 <b>1</b> 户，未变 <b>1</b> 户" in html
-    assert "<td>1栋</td><td>1</td><td>4</td><td>401</td><td>王五</td>" in html  # as it will be stored, floor from room
+    assert "<td>1栋</td><td>1</td><td>4</td><td>401</td><td>王*</td>" in html  # as stored, floor from room, masked
     assert _count(Household) == before and _head_of(field.community_a, "1栋1单元102") == "张三"
     confirm = preview_url.split("?")[0] + "/confirm"
     done = _post(client, confirm, preview_url)
@@ -135,7 +135,7 @@ def test_the_template_has_the_header_two_fictional_rows_a_状态_drop_down_and_c
     assert str(validation.sqref).startswith(chr(ord("A") + rows[0].index("状态")) + "2")
 
 
-def test_the_template_as_downloaded_imports_into_a_community(client, field):
+def test_the_template_as_downloaded_imports_into_a_community_and_its_preview_masks_names_and_phones(client, field):
     sign_in(client, "head_a")
     data = client.get("/dashboard/import/template.xlsx").data
     workbook = load_workbook(io.BytesIO(data))
@@ -146,6 +146,7 @@ def test_the_template_as_downloaded_imports_into_a_community(client, field):
     preview_url = upload(client, out.getvalue(), name="模板.xlsx").headers["Location"]
     html = client.get(preview_url).get_data(as_text=True)
     assert "新增 <b>2</b> 户" in html and "阳光小区3栋" in html
+    assert "023-****0000" in html and "023-79220000" not in html and "张*" in html  # masked as on every page
     _post(client, preview_url.split("?")[0] + "/confirm", preview_url)
     building = _db.session.scalar(select(Building).where(Building.name == "阳光小区3栋"))
     assert (building.lng, building.lat) == (106.551556, 29.563009)

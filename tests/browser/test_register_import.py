@@ -49,7 +49,7 @@ def test_a_head_uploads_a_register_maps_an_unknown_column_previews_and_confirms(
     page.get_by_role("button", name="保存并预览").click()
     page.wait_for_selector("[data-testid=import-counts]")
     assert "新增 2 户" in page.get_by_test_id("import-counts").inner_text().replace("\n", "")
-    assert page.get_by_test_id("import-sample").get_by_text("李四").is_visible()
+    assert page.get_by_test_id("import-sample").get_by_text("88栋").count() == 2
     assert _imported(live_server, community_id) == {}  # the preview wrote nothing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-preview-phone.png"), full_page=True)

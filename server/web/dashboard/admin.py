@@ -16,6 +16,7 @@ from server.services.areas import areas_under
 from server.services.door_codes import qr_png
 from server.services.household_files import HEADER_OF, FileFormatError
 from server.services.household_import import ImportRejected
+from server.services.privacy import mask_phone
 from server.services.register_import import Preview, confirm_upload, map_upload, preview_upload, upload_header
 from server.services.register_template import register_template
 from server.services.scope import OutOfScope, get_worker, manages
@@ -159,7 +160,7 @@ def import_preview(token: str):
             flash(preview.errors[0], "error")
         return redirect(url_for("dash.import_map", token=token, **chosen.args()))
     return render_template("dashboard/import_preview.html", chosen=chosen, staged=staged, preview=preview,
-                           form=ConfirmForm())
+                           form=ConfirmForm(), mask_phone=mask_phone)
 
 
 @bp.post("/import/<token>/confirm")
