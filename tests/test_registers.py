@@ -150,3 +150,12 @@ def test_a_dry_run_prints_the_first_rows_as_stored_and_the_counts_and_keeps_noth
     assert "城西街道\t金桥社区\t第一网格\t3栋\t2\t5\t501\t张三" in result.output
     assert "检查通过（试运行，未保存）" in result.output and "新增 1 户" in result.output
     assert _count(Household) == 0
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_two_row_header_is_read_whichever_of_its_rows_names_more_columns(tmp_path, suffix):
+    records = [["金桥社区入户宣传台账"], ["户主", "联系电话", "居住状态", "房屋信息", None],
+               [None, None, None, "楼栋", "户号"], ["张三", "13812345678", "入住", "3栋", "501"]]
+    header = read_header(write_records(tmp_path / f"r.{suffix}", records, merges=["A2:A3", "B2:B3", "C2:C3",
+                                                                                 "D2:E2"]))
+    assert (header.row, header.fields) == (3, ["head_name", "head_phone", "occupancy", "building", "room"])
