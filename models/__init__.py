@@ -5,6 +5,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic needs
 from .area import Area, AreaLevel, CommunityType
 from .base import Base, UTCDateTime, utcnow
 from .building import Building, PositionSource
+from .column_mapping import ColumnMapping
 from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
 from .audit import AuditEvent
 from .ledger import (COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay, Standing,
@@ -20,7 +21,7 @@ from .wechat import WeChatAccessToken
 __all__ = [
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
-    "Area", "AreaLevel", "Base", "Building", "PositionSource", "Campaign", "CampaignStatus", "CommunityType",
+    "Area", "AreaLevel", "Base", "Building", "ColumnMapping", "PositionSource", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "NoticeText", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow",

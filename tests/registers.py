@@ -40,3 +40,63 @@ def import_file(runner, path, *args):
 
 def households():
     return {h.label: h for h in _db.session.scalars(select(Household))}
+
+
+# --- registers as communities keep them: a title above the header, 填报 rows, 合计 rows, merged headers ---------
+
+TITLE = ["金桥社区入户宣传台账"]
+FILLED_BY = ["填报单位：金桥社区居委会", "", "填报人：张三", "", "日期：2026年11月30日"]
+TOTAL = ["合计", "", "", "", "", "2户"]
+
+
+def community_register(header, rows, title=True, filled_by=True, total=True):
+    """The records of a register as a community keeps it: title row, 填报 row, blank row, header, rows, 合计."""
+    records = []
+    if title:
+        records.append(TITLE)
+    if filled_by:
+        records += [FILLED_BY, []]
+    records += [header, *rows]
+    if total:
+        records += [[], TOTAL]
+    return records
+
+
+#: A two-row header from merged cells: 户主 and 联系电话 span both rows, 房屋信息 spans 楼栋, 单元, 房号.
+TWO_ROW_HEADER = [["序号", "户主", "房屋信息", None, None, "联系电话"],
+                  [None, None, "楼栋", "单元", "房号", None]]
+
+
+def two_row_merges(first: int) -> list[str]:
+    """The merged cells of TWO_ROW_HEADER when it starts on spreadsheet row ``first``."""
+    second = first + 1
+    return [f"A{first}:A{second}", f"B{first}:B{second}", f"C{first}:E{first}", f"F{first}:F{second}"]
+
+
+def write_records_csv(path, records, encoding="gbk"):
+    """Records as a CSV, GBK by default as Excel in China saves it."""
+    with open(path, "w", newline="", encoding=encoding) as f:
+        csv.writer(f).writerows([["" if v is None else v for v in record] for record in records])
+    return path
+
+
+def write_records_xlsx(path, records, merges=()):
+    """Records as the first sheet of an XLSX, with merged cells."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for record in records:
+        sheet.append(list(record) or [None])
+    for cells in merges:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+def write_records(path, records, merges=()):
+    """Records as .csv (GBK) or .xlsx, by the path's suffix."""
+    return write_records_xlsx(path, records, merges) if str(path).endswith(".xlsx") else \
+        write_records_csv(path, records)
+
+
+def import_into(runner, path, area, *args):
+    return runner.invoke(args=["import-households", str(path), "--area", str(area.id), *args])

@@ -49,6 +49,7 @@ def routes(f):
             ("GET", f"/dashboard/feedback{q}"), ("POST", f"/dashboard/feedback/{feedback}/reply"),
             ("POST", f"/dashboard/feedback/{feedback}/close"), ("GET", f"/dashboard/export.xlsx{q}"),
             ("GET", f"/dashboard/rankings{q}"), ("GET", f"/dashboard/team{q}"), ("GET", f"/dashboard/import{q}"),
+            ("GET", f"/dashboard/import/template.xlsx{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/deactivate{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/invite{q}"),
             ("POST", f"/dashboard/areas/{f.community_a.id}/children"),
@@ -193,18 +194,23 @@ def worker_invites(worker):
 
 def test_a_head_imports_households_and_rows_of_other_communities_are_refused(client, field):
     sign_in(client, "head_a")
-    page = client.get("/dashboard/import").get_data(as_text=True)
+
+    def upload_and_preview(text):
+        page = client.get("/dashboard/import").get_data(as_text=True)
+        response = client.post("/dashboard/import", data={"csrf_token": csrf_token_of(page),
+                                                          "file": (io.BytesIO(text.encode()), "r.csv")},
+                               content_type="multipart/form-data")
+        preview_url = response.headers["Location"]
+        return preview_url, client.get(preview_url).get_data(as_text=True)
+
     good = "街道,社区,网格,楼栋,单元,楼层,户号,户主,电话,状态\n城西街道,金桥社区,第二网格,8栋,1,,101,,,入住\n"
-    response = client.post("/dashboard/import", data={"csrf_token": csrf_token_of(page),
-                                                      "file": (io.BytesIO(good.encode()), "r.csv")},
-                           content_type="multipart/form-data")
+    preview_url, html = upload_and_preview(good)
+    response = client.post(preview_url.split("?")[0] + "/confirm", data={"csrf_token": csrf_token_of(html)},
+                           follow_redirects=True)
     assert "新增 1 户" in response.get_data(as_text=True)
     bad = good + "城西街道,滨江社区,第一网格,9栋,1,,101,,,入住\n"
-    response = client.post("/dashboard/import", data={"csrf_token": csrf_token_of(page),
-                                                      "file": (io.BytesIO(bad.encode()), "r.csv")},
-                           content_type="multipart/form-data")
-    html = response.get_data(as_text=True)
-    assert "第 3 行「社区」：“滨江社区”不在您的管辖范围内" in html and "未导入任何数据" in html
+    _, html = upload_and_preview(bad)
+    assert "第 3 行「社区」：“滨江社区”不在您的管辖范围内" in html and "不能导入" in html
     community_a = _db.session.get(LedgerArea, (field.campaign.id, field.community_a.id))
     assert community_a.households == 15
 

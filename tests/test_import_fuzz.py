@@ -33,7 +33,8 @@ from models import Area, AreaLevel, Building, CommunityType, Household
 from server.extensions import db as _db
 from server.services.areas import create_area
 from server.services.household_files import COLUMNS, HEADER_OF, REQUIRED, FileFormatError, read_household_file
-from server.services.household_import import ImportRejected, import_households
+from server.services.areas import areas_under
+from server.services.household_import import ImportRejected, import_households, required_fields
 from tests.factories import make_building, make_household, make_tree
 from tests.registers import GOOD_ROWS, HEADER, households, import_file, write_csv, write_xlsx
 
@@ -56,6 +57,10 @@ VALID = {
     "head_name": ["", "张三", "李四", "欧阳·娜娜"],
     "head_phone": ["", "13812345678", "+86 139 0000 1111", "023-79221234", "138-1234-5678"],
     "occupancy": ["", "入住", "空置", "未知", "出租", "occupied"],
+    "estate": ["", "", "阳光小区"],
+    "address": ["", "3栋2单元501室", "3-2-502", "3号楼2单元601", "3幢2单元602", "4栋101", "阳光小区3栋2单元501室"],
+    "lng": ["", "106.55", "106.551556"],
+    "lat": ["", "29.56", "29.563009"],
 }
 # Values on the edge of each column's rules: limits, suffixes alone, digits that are not ASCII, NUL.
 EDGE = {
@@ -70,6 +75,10 @@ EDGE = {
     "head_name": ["张" * 64, "张" * 65, "张\x00三"],
     "head_phone": ["１３８１２３４５６７８", "+86-138-1234-5678", "0231234567", "12345", "138\x001234", "+86"],
     "occupancy": ["OCCUPIED", "搬走了", "入住\u3000"],
+    "estate": ["小" * 64, "阳光小区\x00", "3"],
+    "address": ["金桥路88号院", "3栋", "9" * 70 + "栋1单元1", "阳光小区" * 20 + "3栋501", "3-2-" + "1" * 17, "-1-1"],
+    "lng": ["181", "nan", "inf", "-0", "1e400", "73", "136.0001", "106,55"],
+    "lat": ["91", "NaN", "3", "54.00001", "29.56.1", "-29.56"],
 }
 # What else turns up in a spreadsheet: blanks, padding, controls, NUL, emoji, full-width digits, formulas,
 # numbers where text belongs, stray quotes, words the importer does not know.
@@ -216,14 +225,20 @@ def _snapshot():
     )
 
 
-def _import(path, district_name, batch_size, scope):
+def _import(path, district_name, batch_size, scope, into=None):
     """Import as the CLI and the web page do: commit what is accepted, roll back what is refused.
 
+    ``into`` names a community of the district to import into (its register needs no 街道/社区 column).
     Returns the report, or the refusal.
     """
     district = _db.session.scalar(select(Area).where(Area.name == district_name))
+    area, required = district, REQUIRED
+    if into is not None:
+        area = next(a for a in _db.session.scalars(areas_under(district, AreaLevel.COMMUNITY)) if a.name == into)
+        required = required_fields(area)
     try:
-        report = import_households(read_household_file(path), district, batch_size=batch_size, scope=scope)
+        report = import_households(read_household_file(path, required=required), area, batch_size=batch_size,
+                                   scope=scope)
     except (FileFormatError, ImportRejected) as refusal:
         _db.session.rollback()
         return refusal
@@ -265,14 +280,14 @@ def _commit_district(seeded: bool) -> str:
     return name
 
 
-def _import_whole_or_not_at_all(tmp_path, suffix, data, seeded=True, batch_size=5000, scope=()):
+def _import_whole_or_not_at_all(tmp_path, suffix, data, seeded=True, batch_size=5000, scope=(), into=None):
     """Import ``data`` into a fresh district, holding the importer to both promises. Returns the report or refusal."""
     path = tmp_path / f"register.{suffix}"
     path.write_bytes(data)
     try:
         district = _commit_district(seeded)
         before = _snapshot()
-        outcome = _import(path, district, batch_size, scope)
+        outcome = _import(path, district, batch_size, scope, into)
         event("imported" if not isinstance(outcome, Exception) else f"refused: {type(outcome).__name__}")
         if isinstance(outcome, Exception):
             _assert_refused_in_chinese(outcome)
@@ -283,7 +298,7 @@ def _import_whole_or_not_at_all(tmp_path, suffix, data, seeded=True, batch_size=
         assert len(after[0]) == len(before[0]) + report.created
         if not seeded:
             assert report.created == report.rows  # an empty district: every row is a new household
-        again = _import(path, district, batch_size, scope)
+        again = _import(path, district, batch_size, scope, into)
         assert not isinstance(again, Exception), f"accepted once, refused the second time: {again}"
         assert (again.rows, again.created, again.updated, again.unchanged, again.areas_created,
                 again.buildings_created) == (report.rows, 0, 0, report.rows, 0, 0)
@@ -332,6 +347,60 @@ def test_a_damaged_xlsx_file_never_crashes_the_import(db, tmp_path, data):
     _import_whole_or_not_at_all(tmp_path, "xlsx", data)
 
 
+# --- registers as a community keeps them, imported into the community ------------------------------------------
+
+DOOR_LAYOUTS = [("address",), ("estate", "address"), ("building", "unit", "room"), ("building", "room"),
+                ("estate", "building", "unit", "floor", "room")]
+OPTIONAL = ["head_name", "head_phone", "occupancy", "floor", "lat", "lng", "grid", "community", "street"]
+ABOVE_HEADER = st.sampled_from([["金桥社区入户宣传台账"], ["填报单位：金桥社区", "", "填报人：张三", "日期：2026年11月"], [],
+                                ["", "", "2026年度"]])
+TOTALS = st.sampled_from([["合计", "", "", "12户"], ["", "小计：3户"], ["总计"]])
+
+
+@st.composite
+def community_register_records(draw):
+    """The records of a community's register: rows above the header, a header of one or two rows (its door
+    columns under a merged 房屋信息), rows of real, edge and garbage values, 合计 rows and blank rows."""
+    fields = list(draw(st.sampled_from(DOOR_LAYOUTS)))
+    fields += [f for f in draw(st.lists(st.sampled_from(OPTIONAL), unique=True, max_size=4)) if f not in fields]
+    columns = [(f, draw(st.sampled_from(COLUMNS[f]))) for f in fields]
+    columns += [(None, name) for name in draw(st.lists(st.sampled_from(["序号", "备注"]), unique=True, max_size=2))]
+    columns = draw(st.permutations(columns))
+    records = draw(st.lists(ABOVE_HEADER, max_size=3))
+    if draw(st.booleans()):
+        door = {"address", "building", "unit", "floor", "room"}
+        records.append(["房屋信息" if f in door else name for f, name in columns])
+        records.append([name if f in door else "" for f, name in columns])
+    else:
+        records.append([name for _, name in columns])
+    for _ in range(draw(st.integers(0, 6))):
+        choice = draw(st.integers(0, 19))
+        if choice == 0:
+            records.append([])
+        elif choice == 1:
+            records.append(draw(TOTALS))
+        else:
+            records.append([draw(_cell(f)) if f else draw(NOISE) for f, _ in columns])
+    return records
+
+
+def _records_file(draw, records):
+    if draw(st.booleans()):
+        out = io.StringIO()
+        csv.writer(out).writerows([[v.replace("\x00", "") for v in r] for r in records])
+        return "csv", out.getvalue().encode(draw(st.sampled_from(["utf-8", "gbk"])), errors="replace")
+    return "xlsx", _xlsx_of(records[0] if records else [], [[ILLEGAL_CHARACTERS_RE.sub("", v) for v in r]
+                                                          for r in records[1:]])
+
+
+@FUZZ
+@given(records=community_register_records(), batch_size=BATCH_SIZES, data=st.data())
+def test_a_community_register_of_any_layout_imported_into_its_community_is_imported_whole_or_refused_whole(
+        db, tmp_path, records, batch_size, data):
+    suffix, content = _records_file(data.draw, records)
+    _import_whole_or_not_at_all(tmp_path, suffix, content, batch_size=batch_size, into="金桥社区")
+
+
 # --- well-formed registers: accepted in any layout; with one bad row, refused whole --------------------------
 
 GRID_OF_BUILDING = {"3栋": "第一网格", "3": "第一网格", "4栋": "第二网格", "4": "第二网格", "1号楼": "第一网格"}
@@ -360,13 +429,14 @@ def well_formed_rows(draw):
             "head_name": draw(st.sampled_from(VALID["head_name"])),
             "head_phone": draw(st.sampled_from(VALID["head_phone"])),
             "occupancy": draw(st.sampled_from(VALID["occupancy"])),
+            "estate": "", "address": "", "lat": "", "lng": "",  # their own forms: test_a_community_register_…
         }
         rows.append({field: draw(_padded(value)) for field, value in row.items()})
     if draw(st.booleans()):  # the seeded district's household, its head and state changed
         rows.insert(draw(st.integers(0, len(rows))), {
             "street": "城西街道", "community": "金桥社区", "community_type": "", "grid": "第一网格", "building": "3栋",
             "unit": "2", "floor": "", "room": "501", "head_name": "王五", "head_phone": "13900001111",
-            "occupancy": "空置"})
+            "occupancy": "空置", "estate": "", "address": "", "lat": "", "lng": ""})
     return rows
 
 
@@ -400,7 +470,7 @@ def test_a_well_formed_register_in_any_layout_is_imported_whole_and_importing_it
 
 
 BAD_CELLS = st.sampled_from([
-    ("street", ""), ("community", " "), ("grid", ""), ("building", ""), ("room", ""), ("floor", "三"),
+    ("street", ""), ("community", " "), ("address", "金桥路88号院"), ("lng", "181"), ("building", ""), ("room", ""), ("floor", "三"),
     ("floor", "0"), ("head_phone", "12345"), ("occupancy", "搬走了"), ("community_type", "别墅"),
     ("head_name", "张" * 65), ("unit", "1" * 17), ("grid", "第九网格"),
 ])

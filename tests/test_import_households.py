@@ -97,10 +97,10 @@ def test_a_gbk_csv_saved_by_excel_reads_as_chinese(runner, tmp_path):
 
 
 def test_a_header_without_required_columns_is_refused_in_chinese(runner, tmp_path):
-    path = write_csv(tmp_path / "h.csv", [["x"]], header=["街道", "社区", "楼栋"])
+    path = write_csv(tmp_path / "h.csv", [["x"]], header=["街道", "楼栋"])
     result = import_file(runner, path)
     assert result.exit_code == 1
-    assert "表头缺少列：网格、户号" in result.output
+    assert "表头缺少列：社区、户号" in result.output
 
 
 def test_the_community_type_column_sets_the_type_of_new_communities(runner, tmp_path):

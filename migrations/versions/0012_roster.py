@@ -1,7 +1,7 @@
 """workers' phones (encrypted, one account per number by a unique blind index) and roster invite sheets
 
 Revision ID: 0012_roster
-Revises: 0010_campaigns
+Revises: 0011_register
 Create Date: 2026-12-02 12:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import models.base
 
 revision = '0012_roster'
-down_revision = '0010_campaigns'
+down_revision = '0011_register'
 branch_labels = None
 depends_on = None
 

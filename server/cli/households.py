@@ -10,8 +10,9 @@ from sqlalchemy import select
 from models import Area, AreaLevel
 from server.extensions import db
 from server.services.areas import create_area
-from server.services.household_files import FileFormatError, read_household_file
-from server.services.household_import import ImportRejected, import_households
+from server.services.column_mappings import remembered_mapping
+from server.services.household_files import FileFormatError, read_header, read_household_file
+from server.services.household_import import ImportRejected, import_households, required_fields
 
 from .progress import Progress
 
@@ -33,16 +34,43 @@ def _district(choice: str | None) -> Area:
     return create_area(choice, AreaLevel.DISTRICT)
 
 
+def _area(area_id: int) -> Area:
+    area = db.session.get(Area, area_id)
+    if area is None:
+        raise click.UsageError(f"没有编号为 {area_id} 的区域")
+    return area
+
+
+def _print_preview(report) -> None:
+    """The first rows as they will be stored, as the dashboard's preview shows them."""
+    if not report.sample:
+        return
+    click.echo("行\t街道\t社区\t网格\t楼栋\t单元\t楼层\t户号\t户主\t电话\t状态\t经度\t纬度")
+    for number, row, grid in report.sample:
+        cells = (number, row.street, row.community, grid, row.building, row.unit, row.floor, row.room,
+                 row.head_name, row.head_phone, row.occupancy.label if row.occupancy else None, row.lng, row.lat)
+        click.echo("\t".join("" if c is None else str(c) for c in cells))
+
+
 @click.command("import-households")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check every row and report, but keep nothing.")
+@click.option("--dry-run", is_flag=True, help="Check every row, print the first rows as they would be stored and "
+                                              "the counts, keep nothing.")
+@click.option("--area", "area_id", type=int, help="The area (district, street, community or grid) to import into, "
+                                                  "by id; the levels at and above it need no column.")
 @click.option("--district", help="The district to import under, by name or id (made if missing).")
 @with_appcontext
-def import_households_command(file: Path, dry_run: bool, district: str | None) -> None:
-    """Import households from FILE (CSV or XLSX) headed 街道,社区,网格,楼栋,单元,楼层,户号,户主,电话,状态."""
+def import_households_command(file: Path, dry_run: bool, area_id: int | None, district: str | None) -> None:
+    """Import households from FILE (CSV or XLSX), its header found among the first rows (README: 导入住户)."""
+    if area_id is not None and district is not None:
+        raise click.UsageError("--area 和 --district 只能用一个")
+    target = _area(area_id) if area_id is not None else _district(district)
     progress = Progress("导入住户")
     try:
-        report = import_households(read_household_file(file), _district(district), progress=progress)
+        header = read_header(file)
+        mapping = remembered_mapping(header)  # as the dashboard last mapped this header
+        rows = read_household_file(file, mapping, required_fields(target))
+        report = import_households(rows, target, progress=progress)
     except FileFormatError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -59,8 +87,10 @@ def import_households_command(file: Path, dry_run: bool, district: str | None) -
         progress.close()
     if dry_run:
         db.session.rollback()
+        _print_preview(report)
     else:
         db.session.commit()
     verb = "检查通过（试运行，未保存）" if dry_run else "导入完成"
-    click.echo(f"{verb}：共 {report.rows} 行，新增 {report.created} 户，更新 {report.updated} 户，"
-               f"未变 {report.unchanged} 户；新建区域 {report.areas_created} 个，楼栋 {report.buildings_created} 栋。")
+    click.echo(f"{verb}：导入到{target.name}，共 {report.rows} 行，新增 {report.created} 户，更新 {report.updated} 户，"
+               f"未变 {report.unchanged} 户；新建区域 {report.areas_created} 个，楼栋 {report.buildings_created} 栋，"
+               f"设置位置 {report.buildings_placed} 栋。")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from models import utcnow
 from server.services.backup import BackupNotSupported, backup_sqlite
 from server.services.file_sweep import sweep_files
+from server.services.staged_imports import sweep_staged
 from server.services.storage import LocalStorage
 
 
@@ -40,6 +41,9 @@ def backup_command(output: Path | None) -> None:
               help="Keep unused uploads this long: an offline phone may still send the visit that uses them.")
 @with_appcontext
 def sweep_files_command(grace_days: int) -> None:
-    """Delete uploads no visit or pledge uses (after the grace period) and files on disk with no record."""
+    """Delete uploads no visit or pledge uses (after the grace period), files on disk with no record, and registers
+    uploaded for import over an hour ago."""
     report = sweep_files(LocalStorage(current_app.config["UPLOAD_DIR"]), utcnow(), dt.timedelta(days=grace_days))
-    click.echo(f"删除未被使用的上传记录 {report.rows_deleted} 条，磁盘上的孤立文件 {report.files_deleted} 个")
+    staged = sweep_staged()  # registers uploaded for import, neither confirmed nor cancelled within the hour
+    click.echo(f"删除未被使用的上传记录 {report.rows_deleted} 条，磁盘上的孤立文件 {report.files_deleted} 个，"
+               f"过期的待导入台账 {staged} 个")

@@ -2,7 +2,14 @@
 
 Rows are checked one by one, then written in batches: missing streets,
 communities, grids and buildings are made on the way; households are inserted
-or updated by (building, unit, room). A cell left blank never erases what is
+or updated by (building, unit, room). The import goes into a target area: the
+levels at and above it come from the target, so a community's own register
+needs no 街道 or 社区 column, a grid's no 网格 column either. A row with no grid
+goes to its building's grid, else to the community's only grid, else to a new
+grid named after the community when it has none; a community with several grids
+needs a 网格 column. A 小区 (column, or written before the building in the
+address) becomes part of the building's name: ``阳光小区3栋``, since two 小区 of
+one community each have their 3栋. A cell left blank never erases what is
 already stored. Importing the same file twice changes nothing. If any row is
 bad, ``ImportRejected`` is raised and the caller rolls the whole import back.
 
@@ -18,7 +25,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
-from models import (Area, AreaLevel, Building, CommunityType, Household, Occupancy, household_label,
+from models import (Area, AreaLevel, Building, CommunityType, Household, Occupancy, PositionSource, household_label,
                     new_door_token, utcnow)
 from models.personal import phone_index
 from server.extensions import db
@@ -27,9 +34,13 @@ from server.services.bulk import bulk_insert
 from server.services.campaigns import open_campaigns_covering
 from server.services.ledger_rebuild import refresh_population
 from server.services.occupancy import occupancy_changed
-from server.services.household_files import HEADER_OF, REQUIRED, SourceRow
+from server.services.addresses import parse_address
+from server.services.household_files import HEADER_OF, LEVELS, SourceRow
 
 MAX_LISTED_ERRORS = 200
+SAMPLE_ROWS = 20  # the rows a preview shows, as they will be stored
+#: Where a position may lie: China, with a margin. Swapped 经度/纬度 columns fall outside.
+LAT_RANGE, LNG_RANGE = (3.0, 54.0), (73.0, 136.0)
 _OCCUPANCY_WORDS = {
     "": None, "未知": Occupancy.UNKNOWN, "unknown": Occupancy.UNKNOWN,
     "入住": Occupancy.OCCUPIED, "已入住": Occupancy.OCCUPIED, "在住": Occupancy.OCCUPIED,
@@ -42,6 +53,7 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
 _LABEL_LENGTH = Household.__table__.c.label.type.length  # building, unit and room together
 _HOUSEHOLD = Household.__table__
+_ROW_REQUIRED = ("street", "community", "building", "room")  # grid: see the module's docstring
 _INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
                    "head_phone_index", "token")
 
@@ -64,8 +76,11 @@ class ImportReport:
     unchanged: int = 0
     areas_created: int = 0
     buildings_created: int = 0
+    buildings_placed: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: The first rows as they will be stored: (row number, checked row, grid name).
+    sample: list[tuple[int, "HouseholdRow", str]] = field(default_factory=list)
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -95,6 +110,8 @@ class HouseholdRow(NamedTuple):
     head_name: str | None
     head_phone: str | None
     occupancy: Occupancy | None
+    lat: float | None = None
+    lng: float | None = None
 
 
 def _floor_from_room(room: str) -> int | None:
@@ -130,7 +147,7 @@ def _parse_phone(text: str) -> tuple[str, str | None]:
 def _row_errors(row: SourceRow) -> list[RowError]:
     """Every problem of a row that failed the quick check, one per cell."""
     v = row.values
-    problems: list[tuple[str, str]] = [(name, "不能为空") for name in REQUIRED if not v.get(name)]
+    problems: list[tuple[str, str]] = [(name, "不能为空") for name in _ROW_REQUIRED if not v.get(name)]
     problems += [(name, f"不能超过 {limit} 个字") for name, limit in _LENGTHS.items() if len(v.get(name, "")) > limit]
     floor_text = v.get("floor", "").removesuffix("层").strip()
     if floor_text and _parse_floor(floor_text)[1]:
@@ -158,6 +175,54 @@ def _normalised_errors(number: int, building: str, unit: str, room: str) -> list
     return errors
 
 
+def _parse_coordinate(text: str, bounds: tuple[float, float]) -> tuple[float | None, str | None]:
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"“{text}”不是数字"
+    if not bounds[0] <= value <= bounds[1]:  # also NaN and inf
+        return None, f"{text} 超出范围（应在 {bounds[0]:g} 到 {bounds[1]:g} 之间，GCJ-02 坐标）"
+    return value, None
+
+
+def _expand(row: SourceRow) -> tuple[float, float] | None | list[RowError]:
+    """Fill a row's door from its address and 小区 cells, and read its position; or the errors of those cells.
+
+    Columns of their own (楼栋, 单元, 楼层, 户号) win over what the address says.
+    """
+    v, errors = row.values, []
+    address = v.get("address", "")
+    if address:
+        parsed = parse_address(address)
+        if parsed is None:
+            errors.append(RowError(row.number, HEADER_OF["address"], f"无法识别地址：{address}"
+                                   "（可写作 3栋2单元501室、3-2-501、3号楼2单元501 或 3栋501）"))
+        else:
+            estate = parsed.estate
+            for level in LEVELS[:2]:  # 城西街道金桥社区阳光小区3栋…: the areas are not the 小区
+                if v.get(level) and estate.startswith(v[level]):
+                    estate = estate[len(v[level]):]
+            for name, value in zip(("estate", "building", "unit", "floor", "room"), (estate, *parsed[1:])):
+                if value and not v.get(name):
+                    v[name] = value
+    estate, building = v.get("estate", ""), v.get("building", "")
+    if estate and building and not building.startswith(estate):
+        v["building"] = estate + (building + "栋" if building.isdigit() else building)
+    lat_text, lng_text = v.get("lat", ""), v.get("lng", "")
+    position = None
+    if lat_text or lng_text:
+        if not (lat_text and lng_text):
+            missing = "lat" if not lat_text else "lng"
+            errors.append(RowError(row.number, HEADER_OF[missing], "经度和纬度要么都填，要么都不填"))
+        else:
+            lat, lat_problem = _parse_coordinate(lat_text, LAT_RANGE)
+            lng, lng_problem = _parse_coordinate(lng_text, LNG_RANGE)
+            errors += [RowError(row.number, HEADER_OF[name], problem)
+                       for name, problem in (("lat", lat_problem), ("lng", lng_problem)) if problem]
+            position = (lat, lng)
+    return errors or position
+
+
 def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     """Normalise one source row, or say what is wrong with each bad cell.
 
@@ -169,7 +234,15 @@ def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     street, community, grid = get("street", ""), get("community", ""), get("grid", "")
     building, room = get("building", ""), get("room", "")
     unit, head_name = get("unit", ""), get("head_name", "")
-    if not (street and community and grid and building and room) or len(street) > 64 or len(community) > 64 \
+    position = None
+    if "address" in v or "estate" in v or "lat" in v or "lng" in v:
+        position = _expand(row)
+        if isinstance(position, list):
+            door = (HEADER_OF["building"], HEADER_OF["room"]) if any(e.column == HEADER_OF["address"]
+                                                                     for e in position) else ()
+            return position + [e for e in _row_errors(row) if e.column not in door or e.message != "不能为空"]
+        building, room, unit = get("building", ""), get("room", ""), get("unit", "")
+    if not (street and community and building and room) or len(street) > 64 or len(community) > 64 \
             or len(grid) > 64 or len(building) > 64 or len(head_name) > 64 or len(unit) > 16 or len(room) > 16:
         return _row_errors(row)
     floor_text, phone = get("floor", "").removesuffix("层").strip(), get("head_phone", "")
@@ -194,7 +267,8 @@ def check_row(row: SourceRow) -> HouseholdRow | list[RowError]:
     if not room or len(building) > _LENGTHS["building"] or label_length > _LABEL_LENGTH:
         return _normalised_errors(row.number, building, unit, room)
     return HouseholdRow(street, community, _COMMUNITY_TYPES.get(type_text) if type_text else None, grid, building,
-                        unit, floor, room, head_name or None, phone or None, _OCCUPANCY_WORDS[occupancy_text])
+                        unit, floor, room, head_name or None, phone or None, _OCCUPANCY_WORDS[occupancy_text],
+                        *(position or (None, None)))
 
 
 @dataclass(slots=True)
@@ -203,6 +277,10 @@ class _KnownBuilding:
     grid: Area
     name: str
     pending: Building | None = None
+    lat: float | None = None
+    lng: float | None = None
+    placed_by: int | None = None  # the row that gave this import's position
+    moved: bool = False  # a position to write with the next batch
 
 
 class _Registry:
@@ -230,9 +308,10 @@ class _Registry:
         for chunk_start in range(0, len(community_ids), 500):
             chunk = community_ids[chunk_start:chunk_start + 500]
             for b in db.session.execute(select(Building.id, Building.community_id, Building.grid_id,
-                                                Building.name).where(Building.community_id.in_(chunk))):
+                                                Building.name, Building.lat, Building.lng)
+                                         .where(Building.community_id.in_(chunk))):
                 self.buildings[(area_of_id[b.community_id], b.name)] = _KnownBuilding(
-                    b.id, area_of_id[b.grid_id], b.name)
+                    b.id, area_of_id[b.grid_id], b.name, lat=b.lat, lng=b.lng)
 
     def area(self, key: tuple[str, ...], level: AreaLevel, parent: Area,
              community_type: CommunityType | None = None) -> Area:
@@ -262,8 +341,13 @@ class _Registry:
                 return RowError(number, HEADER_OF["community_type"],
                                 f"社区“{community.name}”已登记为{community.community_type.value}")
             community.community_type = row.community_type
-        grid = self.area((row.street, row.community, row.grid), AreaLevel.GRID, community)
         known = self.buildings.get((community, row.building))
+        if not row.grid:
+            grid = known.grid if known is not None else self._default_grid(row, community, number)
+            if isinstance(grid, RowError):
+                return grid
+        else:
+            grid = self.area((row.street, row.community, row.grid), AreaLevel.GRID, community)
         if known is None:
             pending = Building(community=community, grid=grid, name=row.building)
             db.session.add(pending)
@@ -272,6 +356,54 @@ class _Registry:
         elif known.grid is not grid:
             return RowError(number, HEADER_OF["grid"], f"楼栋“{row.building}”已属于另一个网格")
         return known
+
+    def _default_grid(self, row: HouseholdRow, community: Area, number: int) -> Area | RowError:
+        """The grid of a new building on a row without one: the community's only grid, or a new one named
+        after the community when it has none."""
+        grids = [area for key, area in self.areas.items()
+                 if len(key) == 3 and key[:2] == (row.street, row.community)]
+        if len(grids) > 1:
+            return RowError(number, HEADER_OF["grid"], f"社区“{community.name}”有 {len(grids)} 个网格，"
+                                                        "请填写网格（或在表中加一列“网格”）")
+        if grids:
+            return grids[0]
+        return self.area((row.street, row.community, f"{community.name}网格"), AreaLevel.GRID, community)
+
+    def place_building(self, known: _KnownBuilding, row: HouseholdRow, number: int) -> RowError | None:
+        """The one place an import sets a building's position (Building.lat/lng, GCJ-02 like the map's tiles).
+
+        The first row of a building that gives a position sets it; a later row
+        giving another is an error. The position is written with the batch.
+        """
+        if known.placed_by is not None:
+            if (known.lat, known.lng) != (row.lat, row.lng):
+                return RowError(number, HEADER_OF["lng"], f"同一楼栋“{known.name}”的经纬度与第 {known.placed_by} 行不同")
+            return None
+        known.placed_by = number
+        if (known.lat, known.lng) != (row.lat, row.lng):
+            known.lat, known.lng = row.lat, row.lng
+            self.report.buildings_placed += 1
+            if known.pending is not None:
+                known.pending.lat, known.pending.lng = row.lat, row.lng  # written with the new building
+            else:
+                known.moved = True
+        return None
+
+    def write_positions(self, batch) -> None:
+        """Write the positions of the existing buildings this batch placed.
+
+        A register's 经度/纬度 that differ from the stored position replace it, a head's placement included: the
+        file is what the office has just said. The position then counts as imported, placed by nobody.
+        """
+        moved = {known.id: known for _, _, known in batch if known.moved}
+        if moved:
+            db.session.execute(update(Building.__table__).where(Building.__table__.c.id == bindparam("_id"))
+                               .values(lat=bindparam("lat"), lng=bindparam("lng"),
+                                       position_source=PositionSource.IMPORTED.value, positioned_by_id=None,
+                                       positioned_at=utcnow()),
+                               [{"_id": k.id, "lat": k.lat, "lng": k.lng} for k in moved.values()])
+            for known in moved.values():
+                known.moved = False
 
     def write_new(self, batch) -> None:
         """Write the areas and buildings this batch made, and give the new areas their paths."""
@@ -304,6 +436,7 @@ class _Writer:
 
     def write(self, batch: list[tuple[int, HouseholdRow, _KnownBuilding]]) -> None:
         self.registry.write_new(batch)
+        self.registry.write_positions(batch)
         building_ids = {known.id for _, _, known in batch}
         existing = {
             (h.building_id, h.unit, h.room): h
@@ -361,15 +494,32 @@ def _scope_error(row: HouseholdRow, number: int, scope: tuple[str, ...]) -> RowE
     return None
 
 
+def target_levels(area: Area) -> tuple[Area, tuple[str, ...]]:
+    """The district an import into ``area`` goes under, and the names of the street, community and grid the
+    target fixes (none for a district, the street for a street, …, all three for a grid)."""
+    ancestors = [db.session.get(Area, i) for i in area.ancestor_ids]
+    return ancestors[0], tuple(a.name for a in ancestors[1:])
+
+
+def required_fields(area: Area) -> tuple[str, ...]:
+    """The columns a register imported into ``area`` must have: the levels below the district the target does
+    not fix (not the grid: see the module's docstring), and the door."""
+    fixed = len(target_levels(area)[1])
+    return tuple(level for level in LEVELS[fixed:2]) + ("building", "room")
+
+
 def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int = 5000,
                       progress: Callable[[int], None] | None = None,
                       scope: tuple[str, ...] = ()) -> ImportReport:
-    """Import household rows under ``district``, creating missing areas and buildings.
+    """Import household rows into the area ``district`` (a district, or any area below one), creating missing
+    areas and buildings.
 
-    Streams: rows are checked and written ``batch_size`` at a time. Flushes, never
-    commits; on ``ImportRejected`` the caller must roll back. ``scope`` names the
-    street (and community, and grid) the importer may write to; rows elsewhere
-    are errors.
+    Into an area below a district, the levels the target fixes are taken from it
+    where a row leaves them blank, and a row naming another area there is an
+    error. Streams: rows are checked and written ``batch_size`` at a time.
+    Flushes, never commits; on ``ImportRejected`` the caller must roll back.
+    ``scope`` names the street (and community, and grid) the importer may write
+    to; rows elsewhere are errors.
 
     Raises:
         ImportRejected: one or more rows were bad (each named by row and column),
@@ -377,6 +527,11 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
         household_files.FileFormatError: the file itself cannot be read.
     """
     report = ImportReport()
+    fixed: tuple[str, ...] = ()
+    if district.level is not AreaLevel.DISTRICT:
+        district, fixed = target_levels(district)
+        scope = scope or fixed
+    fill = tuple(zip(LEVELS, fixed))
     registry = _Registry(district, report)
     writer = _Writer(registry, report)
     # Duplicates within a batch are found here; across batches, by the rows this import already wrote
@@ -385,6 +540,11 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
     batch: list[tuple[int, HouseholdRow, _KnownBuilding]] = []
     for source in rows:
         report.rows += 1
+        if fill:
+            values = source.values
+            for level, name in fill:
+                if not values.get(level):
+                    values[level] = name
         checked = check_row(source)
         if isinstance(checked, list):
             for error in checked:
@@ -402,9 +562,14 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
         if isinstance(known, RowError):
             report.add_error(known)
             continue
+        if checked.lat is not None and (moved := registry.place_building(known, checked, source.number)):
+            report.add_error(moved)
+            continue
         if report.error_count:
             continue  # nothing will be kept: only go on checking
         batch.append((source.number, checked, known))
+        if len(report.sample) < SAMPLE_ROWS:
+            report.sample.append((source.number, checked, known.grid.name))
         if len(batch) >= batch_size:
             writer.write(batch)
             batch.clear()
@@ -420,3 +585,19 @@ def import_households(rows: Iterable[SourceRow], district: Area, batch_size: int
     if progress:
         progress(report.rows)
     return report
+
+
+def preview_households(rows: Iterable[SourceRow], area: Area, **options) -> ImportReport:
+    """What ``import_households`` would do, its counts and first rows, with nothing kept.
+
+    The import runs in a savepoint that is rolled back, whatever happens.
+
+    Raises:
+        ImportRejected: as ``import_households`` (its report lists every error).
+        household_files.FileFormatError: the file itself cannot be read.
+    """
+    savepoint = db.session.begin_nested()
+    try:
+        return import_households(rows, area, **options)
+    finally:
+        savepoint.rollback()

@@ -165,6 +165,30 @@ def xlsx_records(path: Path) -> Iterator[list]:
     return records()
 
 
+def _csv_file_records(path: Path) -> Iterator[list]:
+    encoding = encoding_of(path)
+    try:
+        with path.open(encoding=encoding, newline="") as stream:
+            yield from csv_records(stream)
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX") from exc
+
+
+def records(path: str | Path) -> Iterator[list]:
+    """The raw records of a CSV (UTF-8 or GBK) or XLSX file, by the file's extension, streamed.
+
+    Raises:
+        FileFormatError: an unknown extension or an unreadable file (a CSV's problems when iteration starts).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return xlsx_records(path)
+    if suffix == ".csv":
+        return _csv_file_records(path)
+    raise FileFormatError("只支持 .csv 和 .xlsx 文件")
+
+
 def read_table(path: str | Path, spec: TableSpec) -> Iterator[SourceRow]:
     """Rows of a CSV or XLSX file, by the file's extension, keyed by the fields of ``spec``.
 
@@ -172,19 +196,4 @@ def read_table(path: str | Path, spec: TableSpec) -> Iterator[SourceRow]:
         FileFormatError: an unknown extension, an unreadable file, or a header
             without the required columns (raised when iteration starts).
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return rows_of(xlsx_records(path), spec)
-    if suffix == ".csv":
-        encoding = encoding_of(path)
-
-        def rows():
-            try:
-                with path.open(encoding=encoding, newline="") as stream:
-                    yield from rows_of(csv_records(stream), spec)
-            except UnicodeDecodeError as exc:
-                raise FileFormatError("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX") from exc
-
-        return rows()
-    raise FileFormatError("只支持 .csv 和 .xlsx 文件")
+    return rows_of(records(path), spec)

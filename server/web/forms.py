@@ -103,3 +103,21 @@ class NewRoundForm(FlaskForm):
     name = StringField("新活动名称", validators=[Length(max=128, message="活动名称不超过 128 个字")])
     start_date = LocalDateField("开始日期", required_message="请填写开始日期")
     end_date = LocalDateField("结束日期", required_message="请填写结束日期")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that writes: only the CSRF token."""
+
+
+def column_mapping_form(header, fields: dict[str, str], formdata=None):
+    """A form with a select per column of ``header`` (one of ``fields``, field → label, or 忽略), preset to
+    what the header was read as."""
+    choices = [SelectChoice("", "忽略")] + [SelectChoice(f, label) for f, label in fields.items()]
+
+    class ColumnMappingForm(FlaskForm):
+        pass
+
+    for index, name in enumerate(header.names):
+        setattr(ColumnMappingForm, f"col{index}",
+                SelectField(name or f"第 {index + 1} 列（无表头）", choices=choices, default=header.fields[index] or ""))
+    return ColumnMappingForm(formdata=formdata) if formdata is not None else ColumnMappingForm()

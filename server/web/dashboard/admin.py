@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import base64
-import tempfile
-from pathlib import Path
+import io
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -15,12 +14,16 @@ from server.extensions import db
 from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
 from server.services.areas import areas_under
 from server.services.door_codes import qr_png
-from server.services.household_files import FileFormatError, read_household_file
-from server.services.household_import import ImportRejected, import_households
+from server.services.household_files import HEADER_OF, FileFormatError
+from server.services.household_import import ImportRejected
+from server.services.privacy import mask_phone
+from server.services.register_import import Preview, confirm_upload, map_upload, preview_upload, upload_header
+from server.services.register_template import register_template
 from server.services.scope import OutOfScope, get_worker, manages
-from server.web.forms import ImportHouseholdsForm, InviteWorkerForm
+from server.services.staged_imports import NotStaged, discard_import, stage_import, staged_import
+from server.web.forms import ConfirmForm, ImportHouseholdsForm, InviteWorkerForm, column_mapping_form
 
-from . import bp, selection
+from . import area_or_404, bp, selection
 
 FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
 
@@ -99,28 +102,92 @@ def deactivate(user_id: int):
     return redirect(url_for("dash.team", **chosen.args()))
 
 
+def _staged_or_404(token: str):
+    """The caller's upload and its area, in the caller's scope; else 404."""
+    try:
+        staged = staged_import(token, current_user)
+    except NotStaged:
+        abort(404, description="没有这个上传的文件，或它已过期（上传后保留一小时），请重新上传")
+    return staged, selection(area_or_404(staged.area_id))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_file():
-    """Import a household register into the chosen area; bad rows are listed and nothing is kept."""
+    """Upload a household register for import into the chosen area; the next steps map columns and preview."""
     chosen = selection()
     form = ImportHouseholdsForm()
-    report, errors = None, []
     if form.validate_on_submit():
-        ancestors = [db.session.get(type(chosen.area), i) for i in chosen.area.ancestor_ids]
-        district, scope = ancestors[0], tuple(a.name for a in ancestors[1:])
-        suffix = Path(form.file.data.filename or "").suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as upload:
-            form.file.data.save(upload.name)
-            try:
-                report = import_households(read_household_file(upload.name), district, scope=scope)
-            except FileFormatError as bad:
-                db.session.rollback()
-                errors = [str(bad)]
-            except ImportRejected as rejected:
-                db.session.rollback()
-                report = rejected.report
-                errors = [str(e) for e in report.errors]
-            else:
-                db.session.commit()
-                flash(f"导入完成：新增 {report.created} 户，更新 {report.updated} 户，未变 {report.unchanged} 户", "info")
-    return render_template("dashboard/import.html", chosen=chosen, form=form, report=report, errors=errors)
+        token = stage_import(form.file.data.stream, form.file.data.filename or "", current_user, chosen.area.id)
+        return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
+    return render_template("dashboard/import.html", chosen=chosen, form=form)
+
+
+@bp.get("/import/template.xlsx")
+def import_template():
+    """The register template: header, two example rows, a drop-down for 状态."""
+    selection()
+    return send_file(io.BytesIO(register_template()), as_attachment=True, download_name="住户登记表模板.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/import/<token>/map", methods=["GET", "POST"])
+def import_map(token: str):
+    """Map each column of the upload to a field (or 忽略); the mapping is remembered for the same header."""
+    staged, chosen = _staged_or_404(token)
+    try:
+        header = upload_header(staged)
+    except FileFormatError as bad:
+        return render_template("dashboard/import_preview.html", chosen=chosen, staged=staged,
+                               preview=Preview(None, errors=[str(bad)]), form=ConfirmForm())
+    form = column_mapping_form(header, HEADER_OF)
+    if form.validate_on_submit():
+        mapping = {i: (form[f"col{i}"].data or None) for i in range(len(header.names))}
+        map_upload(staged, mapping, current_user)
+        db.session.commit()
+        return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
+    return render_template("dashboard/import_map.html", chosen=chosen, staged=staged, header=header, form=form,
+                           fields=HEADER_OF)
+
+
+@bp.get("/import/<token>")
+def import_preview(token: str):
+    """The import as it will be: the first rows as stored, the counts, every error; then 确认导入 or 取消."""
+    staged, chosen = _staged_or_404(token)
+    preview = preview_upload(staged, chosen.area)
+    db.session.rollback()
+    if preview.needs_mapping:
+        if preview.errors:
+            flash(preview.errors[0], "error")
+        return redirect(url_for("dash.import_map", token=token, **chosen.args()))
+    return render_template("dashboard/import_preview.html", chosen=chosen, staged=staged, preview=preview,
+                           form=ConfirmForm(), mask_phone=mask_phone)
+
+
+@bp.post("/import/<token>/confirm")
+def import_confirm(token: str):
+    """Import the previewed upload for good; with bad rows nothing is kept and the preview shows why."""
+    staged, chosen = _staged_or_404(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        report = confirm_upload(staged, chosen.area, current_user)
+    except (FileFormatError, ImportRejected):
+        db.session.rollback()
+        return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
+    db.session.commit()
+    discard_import(token, current_user)
+    flash(f"导入完成：共 {report.rows} 行，新增 {report.created} 户，更新 {report.updated} 户，"
+          f"未变 {report.unchanged} 户", "info")
+    return redirect(url_for("dash.import_file", **chosen.args()))
+
+
+@bp.post("/import/<token>/cancel")
+def import_cancel(token: str):
+    """Drop the upload: nothing is imported."""
+    _, chosen = _staged_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    discard_import(token, current_user)
+    flash("已取消导入，上传的文件已删除", "info")
+    return redirect(url_for("dash.import_file", **chosen.args()))
