@@ -14,7 +14,7 @@ from server.services.areas import AreaError, add_child_area, area_tree
 from server.services.scope import OutOfScope, get_area
 from server.web.forms import AddAreaForm, AppointStaffForm
 
-from . import bp
+from . import bp, optional_selection
 
 #: Which account an admin opens for an area of each level.
 _STAFF_FOR = {AreaLevel.COMMUNITY: Role.COMMUNITY_HEAD, AreaLevel.STREET: Role.STREET_ADMIN}
@@ -30,7 +30,7 @@ def _area_or_404(area_id: int):
 def _page(*, target=None, area_form=None, staff_form=None, appointed=None):
     trees = [area_tree(area) for area in current_user.areas]
     appointable = {level: role for level, role in _STAFF_FOR.items() if may_appoint(current_user, role)}
-    return render_template("dashboard/areas.html", trees=trees, appointable=appointable, target=target,
+    return render_template("dashboard/areas.html", chosen=optional_selection(), hide_pick=True, trees=trees, appointable=appointable, target=target,
                            area_form=area_form or AddAreaForm(formdata=None),
                            staff_form=staff_form or AppointStaffForm(formdata=None), appointed=appointed)
 
