@@ -174,6 +174,14 @@ def _overlap_message(other: Campaign) -> str:
             f"区域与本活动重叠；同一处只能有一个进行中的活动，请先结束它")
 
 
+def _cleaned(name, notice_text, pledge_title, pledge_text, materials) -> tuple:
+    """What a person typed, trimmed: the texts, and the materials as specs."""
+    specs = [_spec(m) for m in materials]
+    return ((name or "").strip(), (notice_text or "").strip(), (pledge_title or "").strip(),
+            (pledge_text or "").strip(),
+            [MaterialSpec((m.code or "").strip(), (m.name or "").strip(), m.planned_quantity) for m in specs])
+
+
 def create_campaign(name: str, area: Area | None, start_date: dt.date | None, end_date: dt.date | None,
                     status: CampaignStatus = CampaignStatus.DRAFT, materials=DEFAULT_MATERIALS,
                     notice_text: str = NOTICE_TEXT, pledge_title: str = PLEDGE_TITLE, pledge_text: str = PLEDGE_BODY,
@@ -188,10 +196,8 @@ def create_campaign(name: str, area: Area | None, start_date: dt.date | None, en
             another active campaign over an overlapping area. Nothing is added to the session.
     """
     _refuse_unless_runner(user)
-    name, notice_text = (name or "").strip(), (notice_text or "").strip()
-    pledge_title, pledge_text = (pledge_title or "").strip(), (pledge_text or "").strip()
-    specs = [_spec(m) for m in materials]
-    specs = [MaterialSpec((m.code or "").strip(), (m.name or "").strip(), m.planned_quantity) for m in specs]
+    name, notice_text, pledge_title, pledge_text, specs = _cleaned(name, notice_text, pledge_title, pledge_text,
+                                                                  materials)
     errors: dict[str, list[str]] = {}
     _check_fields(errors, user, name, area, start_date, end_date, specs, notice_text, pledge_title, pledge_text)
     status = CampaignStatus(status)
@@ -270,10 +276,8 @@ def update_campaign(campaign: Campaign, name: str, area: Area | None, start_date
             or a material some visit handed out is left out. Nothing is changed.
     """
     _refuse_unless_runner(user)
-    name, notice_text = (name or "").strip(), (notice_text or "").strip()
-    pledge_title, pledge_text = (pledge_title or "").strip(), (pledge_text or "").strip()
-    specs = [_spec(m) for m in materials]
-    specs = [MaterialSpec((m.code or "").strip(), (m.name or "").strip(), m.planned_quantity) for m in specs]
+    name, notice_text, pledge_title, pledge_text, specs = _cleaned(name, notice_text, pledge_title, pledge_text,
+                                                                  materials)
     errors: dict[str, list[str]] = {}
     if campaign.status is CampaignStatus.CLOSED:
         raise CampaignError("活动已结束，不能再修改；可以用“新一轮”复制一个新活动")

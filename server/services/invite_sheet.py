@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from server.services.door_codes import qr_matrix
+from server.services.labels import draw_cut_lines
 from server.services.roster_import import InviteCard
 
 COLUMNS, ROWS = 2, 4
@@ -102,17 +103,7 @@ def _fitted(c: canvas.Canvas, text: str, font: str, size: float, x: float, y: fl
 
 
 def _end_page(c: canvas.Canvas, font: str, heading: str, card_w: float, card_h: float) -> None:
-    c.saveState()
-    c.setStrokeGray(0.6)
-    c.setLineWidth(0.3)
-    c.setDash(2, 2)
-    left, bottom = MARGIN_MM * mm, MARGIN_MM * mm
-    right, top = A4[0] - left, A4[1] - bottom
-    for n in range(COLUMNS + 1):
-        c.line(left + n * card_w, bottom, left + n * card_w, top)
-    for n in range(ROWS + 1):
-        c.line(left, bottom + n * card_h, right, bottom + n * card_h)
-    c.restoreState()
+    draw_cut_lines(c, MARGIN_MM * mm, COLUMNS, ROWS, card_w, card_h, gray=0.6)
     if heading:
         c.setFont(font, 7)
         c.setFillGray(0.5)

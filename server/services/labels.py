@@ -34,6 +34,22 @@ PX_PER_MM = 4                # resolution of the page image that carries the cod
 CODE_TARGET_MM = 42          # the code's width, at most: 33–42 mm scans from 30 cm and more
 
 
+def draw_cut_lines(c, margin: float, columns: int, rows: int, cell_w: float, cell_h: float,
+                   gray: float = 0.75) -> None:
+    """Dashed lines around a grid of ``columns`` × ``rows`` cells on an A4 page, from its bottom-left margin: where
+    labels and cards are cut apart."""
+    c.saveState()
+    c.setStrokeGray(gray)
+    c.setLineWidth(0.3)
+    c.setDash(2, 2)
+    right, top = margin + columns * cell_w, margin + rows * cell_h
+    for n in range(columns + 1):
+        c.line(margin + n * cell_w, margin, margin + n * cell_w, top)
+    for n in range(rows + 1):
+        c.line(margin, margin + n * cell_h, right, margin + n * cell_h)
+    c.restoreState()
+
+
 @dataclass(frozen=True)
 class LabelRow:
     token: str
@@ -150,20 +166,7 @@ class _Sheet:
         self.slot = 0
 
     def _cut_lines(self) -> None:
-        c = self.canvas
-        c.saveState()
-        c.setStrokeGray(0.75)
-        c.setLineWidth(0.3)
-        c.setDash(2, 2)
-        left, bottom = PAGE_MARGIN_MM * mm, PAGE_MARGIN_MM * mm
-        right, top = A4[0] - left, A4[1] - bottom
-        for n in range(COLUMNS + 1):
-            x = left + n * self.label_w * mm
-            c.line(x, bottom, x, top)
-        for n in range(ROWS + 1):
-            y = bottom + n * self.label_h * mm
-            c.line(left, y, right, y)
-        c.restoreState()
+        draw_cut_lines(self.canvas, PAGE_MARGIN_MM * mm, COLUMNS, ROWS, self.label_w * mm, self.label_h * mm)
 
     def save(self) -> None:
         self.end_page()

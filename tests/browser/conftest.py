@@ -39,6 +39,11 @@ def live_server(tmp_path_factory):
         simulate_field_work(city.campaign, 0.5, random.Random(1), app.config["UPLOAD_DIR"])
         db.session.commit()
         db.session.remove()
+    yield from serve(app)
+
+
+def serve(app):
+    """Serve ``app`` over real HTTP on a free port until the fixture that yields from here ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AccessLogHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -46,6 +51,14 @@ def live_server(tmp_path_factory):
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign a head or admin in through the login form, as a person does."""
+    page.goto("/login")
+    page.get_by_placeholder("请输入用户名").fill(username)
+    page.get_by_placeholder("请输入密码").fill(password)
+    page.get_by_role("button", name="登录").click()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from models import Building, PositionSource, User
 from server.extensions import db
 from server.services.demo_city import DEMO_PASSWORD
 from tests.browser.test_dashboard_pages import ARTIFACTS
+from tests.browser.conftest import sign_in
 
 #: Finds a point of the map with no building on it (a click there reaches the map, not a marker), as [x, y] in pixels
 #: relative to the map's corner.
@@ -46,10 +47,7 @@ def position_of(live_server, building_id):
 def test_a_head_places_a_building_from_the_list_then_drags_it_and_it_stays_after_reload(page, live_server,
                                                                                        unplaced_building):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill("head1")
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, "head1", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="地图").click()
     page.wait_for_selector("#map[data-ready]")

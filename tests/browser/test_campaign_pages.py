@@ -6,6 +6,7 @@ from models import AreaLevel, Campaign, CampaignStatus, Role
 from server.extensions import db
 from server.services.accounts import create_user
 from server.services.areas import create_area
+from tests.browser.conftest import sign_in
 
 PASSWORD = "street-office-9"
 
@@ -25,10 +26,7 @@ def _new_street_office(live_server) -> str:
 def test_a_street_admin_fixes_a_bad_end_date_creates_and_starts_a_campaign(page, live_server):
     username = _new_street_office(live_server)
     page.on("dialog", lambda dialog: dialog.accept())  # 启用 asks first
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, username, PASSWORD)
     page.wait_for_url("**/dashboard/campaigns")
     assert page.get_by_test_id("no-campaigns").is_visible()
     page.get_by_test_id("new-campaign").click()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import Building, Household, User
 from server.extensions import db
 from server.services.demo_city import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -35,10 +36,7 @@ def test_a_head_uploads_a_register_maps_an_unknown_column_previews_and_confirms(
         f"2,{grid},88-1-102,李四",
         "合计,,,2户",
     ]).encode("gbk"))
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill("head1")
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, "head1", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="导入住户").click()
     assert page.get_by_test_id("import-template").is_visible()

@@ -11,6 +11,7 @@ from server.services.areas import areas_under
 from server.services.demo_city import DEMO_PASSWORD
 from tests.browser.conftest import PHONE
 from tests.qr import decode_image, pdf_text, render_pdf_page
+from tests.browser.conftest import sign_in
 
 
 def head1_grids(live_server) -> list[str]:
@@ -30,10 +31,7 @@ def test_a_head_uploads_a_roster_previews_confirms_and_prints_invites_that_sign_
     violations = []
     page = context.new_page()
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill("head1")
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, "head1", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
 
     page.get_by_role("link", name="人员").click()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import threading
 import uuid
 from pathlib import Path
 
@@ -19,11 +18,10 @@ import pytest
 import requests
 from flask_migrate import upgrade
 from PIL import Image
-from werkzeug.serving import make_server
 
 from server.app import create_app
 from server.extensions import db
-from tests.access_log import AccessLogHandler
+from tests.browser.conftest import serve, sign_in
 from tests.browser.test_building_map import EMPTY_SPOT
 from tests.qr import pdf_text
 
@@ -41,13 +39,7 @@ def blank_server(tmp_path_factory):
     with app.app_context():
         upgrade()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AccessLogHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.app_for_tests = app
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
+    yield from serve(app)
 
 
 def cli(app, *args) -> str:
@@ -55,14 +47,6 @@ def cli(app, *args) -> str:
     result = app.test_cli_runner().invoke(args=list(args))
     assert result.exit_code == 0, result.output
     return result.stdout
-
-
-def sign_in(page, username, password):
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill(username)
-    page.get_by_placeholder("请输入密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def sign_out(page):
