@@ -105,6 +105,46 @@ def test_an_unknown_column_is_mapped_in_the_browser_and_the_mapping_is_remembere
     assert "新增 <b>2</b> 户" in preview.get_data(as_text=True)
 
 
+def _map(client, register_csv, **columns):
+    """Upload, map the columns as given on the map page, return the preview's address."""
+    map_url = client.get(upload(client, register_csv).headers["Location"]).headers["Location"]
+    page = client.get(map_url).get_data(as_text=True)
+    return client.post(map_url, data={"csrf_token": csrf_token_of(page), **columns}).headers["Location"]
+
+
+def test_a_mapping_remembered_in_another_community_or_over_known_columns_never_changes_an_import(client, field):
+    sign_in(client, "head_b")  # 滨江社区 maps an unknown column, and swaps two known ones for this upload
+    register = community_register(["楼栋", "户号", "户主", "电话", "身份证号"], [["1栋", "501", "张三", "13800138001", ""]])
+    _map(client, _csv(register), col0="building", col1="room", col2="", col3="head_name", col4="")
+    client.post("/logout", data={"csrf_token": csrf_token_of(client.get("/dashboard/import").get_data(as_text=True))})
+    sign_in(client, "head_a")  # 金桥社区, the same header: asked about its own unknown column, and 户主 stays 户主
+    first = client.get(upload(client, _csv(register)).headers["Location"])
+    assert first.headers["Location"].split("?")[0].endswith("/map")
+    preview_url = _map(client, _csv(register), col0="building", col1="room", col2="head_name", col3="head_phone",
+                       col4="")
+    assert "张*" in client.get(preview_url).get_data(as_text=True)
+    again = client.get(upload(client, _csv(register)).headers["Location"])
+    assert again.status_code == 200 and 'data-testid="import-remembered"' in again.get_data(as_text=True)
+    assert "张*" in again.get_data(as_text=True)
+
+
+def test_confirming_imports_with_the_mapping_the_preview_showed_even_if_another_is_remembered_meanwhile(
+        client, field):
+    sign_in(client, "head_a")
+    register = community_register(["门栋", "户号"], [["1栋", "701"]])
+    _map(client, _csv(register), col0="building", col1="room")
+    preview_url = upload(client, _csv(register)).headers["Location"]
+    assert "新增 <b>1</b> 户" in client.get(preview_url).get_data(as_text=True)
+    stored = _db.session.scalar(select(ColumnMapping))
+    stored.mapping = '{"0": null, "1": "room"}'  # a colleague maps the same header another way meanwhile
+    _db.session.commit()
+    confirmed = _post(client, preview_url.split("?")[0] + "/confirm", preview_url)
+    assert confirmed.status_code == 302
+    imported = _db.session.scalars(select(Household.label).join(Building).where(
+        Building.community_id == field.community_a.id, Household.room == "701")).all()
+    assert imported == ["1栋701"]  # 门栋 read as 楼栋, as previewed, not ignored as remembered since
+
+
 def test_an_upload_is_the_uploaders_alone_and_cancelling_deletes_it(client, app, field):
     sign_in(client, "head_a")
     register = community_register(["楼栋", "户号"], [["1栋", "901"]])

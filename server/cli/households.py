@@ -68,7 +68,7 @@ def import_households_command(file: Path, dry_run: bool, area_id: int | None, di
     progress = Progress("导入住户")
     try:
         header = read_header(file)
-        mapping = remembered_mapping(header)  # as the dashboard last mapped this header
+        mapping = remembered_mapping(header, target)  # as the dashboard last mapped this header for this area
         rows = read_household_file(file, mapping, required_fields(target))
         report = import_households(rows, target, progress=progress)
     except FileFormatError as exc:

@@ -7,7 +7,7 @@ column mapping.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models import Area, User
 from server.services.audit import record
@@ -27,26 +27,36 @@ class Preview:
     needs_mapping: bool = False
     report: ImportReport | None = None
     errors: list[str] = field(default_factory=list)
-
-
-def _mapping(staged: StagedImport) -> dict[int, str | None]:
-    """The user's choice for this upload, else the mapping remembered for its header."""
-    return staged.mapping or remembered_mapping(read_header(staged.path))
+    #: The columns were read as chosen for the same header before (the page says so, and how to change it).
+    remembered: bool = False
 
 
 def upload_header(staged: StagedImport) -> Header:
-    """The upload's header, with the mapping chosen or remembered applied.
+    """The upload's header, with the mapping chosen for this upload applied.
 
     Raises:
         FileFormatError: the file cannot be read.
     """
-    return read_header(staged.path, _mapping(staged))
+    return read_header(staged.path, staged.mapping)
 
 
-def preview_upload(staged: StagedImport, area: Area) -> Preview:
+def _recall_mapping(staged: StagedImport, area: Area, user: User) -> StagedImport:
+    """An upload with no mapping of its own takes the one remembered for its header and area, kept with the upload:
+    confirming then imports exactly what the preview showed, whatever is remembered in between."""
+    if staged.mapping:
+        return staged
+    remembered = remembered_mapping(read_header(staged.path), area)
+    if not remembered:
+        return staged
+    set_staged_mapping(staged.token, user, remembered)
+    return replace(staged, mapping=remembered, remembered=True)
+
+
+def preview_upload(staged: StagedImport, area: Area, user: User) -> Preview:
     """Read the upload and import it into ``area`` in a transaction rolled back. Raises nothing: a file that
     cannot be read, or bad rows, are in ``errors``; unknown or missing columns set ``needs_mapping``."""
     try:
+        staged = _recall_mapping(staged, area, user)
         header = upload_header(staged)
     except FileFormatError as bad:
         return Preview(None, errors=[str(bad)])
@@ -64,10 +74,10 @@ def preview_upload(staged: StagedImport, area: Area) -> Preview:
         if report.error_count > len(report.errors):
             errors.append(f"……另有 {report.error_count - len(report.errors)} 处错误未列出")
         return Preview(header, report=report, errors=errors)
-    return Preview(header, report=report)
+    return Preview(header, report=report, remembered=staged.remembered)
 
 
-def map_upload(staged: StagedImport, mapping: dict[int, str | None], user: User) -> None:
+def map_upload(staged: StagedImport, area: Area, mapping: dict[int, str | None], user: User) -> None:
     """Keep the user's column mapping for this upload and remember it for the header. Flushes.
 
     Raises:
@@ -77,7 +87,7 @@ def map_upload(staged: StagedImport, mapping: dict[int, str | None], user: User)
     header = read_header(staged.path)
     if any(f is not None and f not in COLUMNS for f in mapping.values()):
         raise ValueError("unknown field")
-    remember_mapping(header, mapping, user)
+    remember_mapping(header, area, mapping, user)
     set_staged_mapping(staged.token, user, mapping)
 
 
@@ -89,6 +99,8 @@ def confirm_upload(staged: StagedImport, area: Area, user: User) -> ImportReport
         ImportRejected: bad rows (nothing may be kept).
     """
     header = upload_header(staged)
+    if header.unknown and not staged.mapping:
+        raise MissingColumns("表中有未对应的列，请先选择每一列的内容", header)
     report = import_households(read_household_file(staged.path, header.mapped, required_fields(area)), area)
     record(user, "import_households", "area", area.id,
            {"file": staged.filename, "rows": report.rows, "created": report.created, "updated": report.updated,

@@ -37,6 +37,7 @@ class StagedImport:
     area_id: int
     filename: str
     mapping: dict[int, str | None]
+    remembered: bool = False  # the mapping was recalled for this header, not chosen for this upload
 
 
 def _folder() -> Path:

@@ -142,7 +142,7 @@ def import_map(token: str):
     form = column_mapping_form(header, HEADER_OF)
     if form.validate_on_submit():
         mapping = {i: (form[f"col{i}"].data or None) for i in range(len(header.names))}
-        map_upload(staged, mapping, current_user)
+        map_upload(staged, chosen.area, mapping, current_user)
         db.session.commit()
         return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
     return render_template("dashboard/import_map.html", chosen=chosen, staged=staged, header=header, form=form,
@@ -153,7 +153,7 @@ def import_map(token: str):
 def import_preview(token: str):
     """The import as it will be: the first rows as stored, the counts, every error; then 确认导入 or 取消."""
     staged, chosen = _staged_or_404(token)
-    preview = preview_upload(staged, chosen.area)
+    preview = preview_upload(staged, chosen.area, current_user)
     db.session.rollback()
     if preview.needs_mapping:
         if preview.errors:
@@ -172,7 +172,7 @@ def import_confirm(token: str):
         abort(400)
     try:
         report = confirm_upload(staged, chosen.area, current_user)
-    except (FileFormatError, ImportRejected):
+    except (FileFormatError, ImportRejected):  # MissingColumns included: the preview sends the user to map them
         db.session.rollback()
         return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
     db.session.commit()
