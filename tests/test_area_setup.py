@@ -96,3 +96,12 @@ def test_a_street_admin_cannot_open_a_street_admins_account_but_a_district_admin
     opened = _post(client, f"/dashboard/areas/{field.street.id}/staff", "/dashboard/areas", name="王五")
     assert "街道管理员" in opened.get_data(as_text=True) or "appointed-password" in opened.get_data(as_text=True)
     assert _db.session.scalar(select(User).where(User.name == "王五")).role is Role.STREET_ADMIN
+
+
+def test_a_username_already_taken_is_said_beside_the_username_and_no_account_is_opened(client, field):
+    sign_in(client, "street_admin")
+    answer = _post(client, f"/dashboard/areas/{field.community_a.id}/staff", "/dashboard/areas", name="张三",
+                   username="head_a").get_data(as_text=True)
+    beside = answer.split(f'id="staff-username-{field.community_a.id}"')[1].split("</label>")[1]
+    assert "用户名 head_a 已被使用" in beside.split("<label>")[0]
+    assert _db.session.scalar(select(func.count(User.id)).where(User.name == "张三")) == 0

@@ -199,7 +199,8 @@ def test_the_position_endpoint_refuses_bad_input_in_the_one_error_shape_and_move
     building = unplaced(field.grid_a1)
     sign_in(client, "head_a")
     headers = {"X-CSRFToken": map_token(client), "Accept": "application/json"}
-    for body, bad in (({"lat": 95, "lng": 108.77}, "lat"), ({"lat": 29.53}, "lng"), ({"lat": "x", "lng": 1}, "lat")):
+    for body, bad in (({"lat": 95, "lng": 108.77}, "lat"), ({"lat": 29.53}, "lng"), ({"lat": "x", "lng": 1}, "lat"),
+                      ([29.5, 108.7], "lat"), ("29.5,108.7", "lat")):
         answer = client.post(f"/dashboard/buildings/{building.id}/position", json=body, headers=headers)
         assert answer.status_code == 422 and set(answer.get_json()) == {"code", "status", "message", "errors"}
         assert bad in answer.get_json()["errors"], answer.get_json()

@@ -131,6 +131,9 @@ def test_an_area_beyond_the_admins_is_refused_beside_the_field(client, field):
     form.update({"name": "越界", "area_id": str(other.id)})
     html = client.post("/dashboard/campaigns/new", data=form).get_data(as_text=True)
     assert 'data-testid="error-area_id">这个区域不在您的管辖范围内' in html
+    form.update({"area_id": "abc"})  # a tampered select
+    html = client.post("/dashboard/campaigns/new", data=form).get_data(as_text=True)
+    assert 'data-testid="error-area_id">请选择活动区域' in html and "Invalid" not in html
     assert _db.session.scalar(select(func.count()).select_from(Campaign)) == 1
 
 

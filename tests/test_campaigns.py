@@ -78,6 +78,8 @@ def test_a_street_admin_creates_a_draft_with_its_materials_quantities_and_first_
     ({"pledge_text": "  "}, "pledge_text", "承诺书正文不能为空"),
     ({"materials": [MaterialSpec("notice", "告知书"), MaterialSpec("notice", "宣传单")]}, "material_code-1", "重复"),
     ({"name": ""}, "name", "请填写活动名称"),
+    ({"end_date": dt.date(9999, 12, 31)}, "end_date", "日期应在 2000 年到 2100 年之间"),
+    ({"end_date": START + dt.timedelta(days=3 * 365 + 1)}, "end_date", "一轮活动最长 3 年"),
     ({"materials": [MaterialSpec("notice", "告知书", -1)]}, "material_quantity-0", "负数"),
 ])
 def test_bad_input_is_a_chinese_message_beside_its_field_and_nothing_is_saved(office, change, field, words):

@@ -212,3 +212,10 @@ def test_the_cli_import_is_audited(runner, field, tmp_path):
                        "-o", str(tmp_path / "i.pdf"))
     event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import_roster"))
     assert event.object_id == field.community_a.id and '"created": 3' in event.detail
+
+
+def test_an_invite_sheet_that_cannot_be_written_is_said_in_one_line_and_nobody_is_imported(runner, field, tmp_path):
+    result = import_roster_file(runner, write_csv(tmp_path / "r.csv", GOOD_ROWS), field.community_a,
+                                "-o", str(tmp_path / "no-such-folder" / "i.pdf"))
+    assert result.exit_code == 1 and "无法写入" in result.output and "Traceback" not in result.output
+    assert _db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "import_roster")) == 0

@@ -70,9 +70,8 @@ def create_campaign_command(area_id: int, name: str, start: str, end: str, mater
     try:
         campaign = create_campaign(name, area, start_date, end_date, materials=specs,
                                    notice_text=NOTICE_TEXT if notice_text is None else notice_text,
-                                   pledge_title=pledge_title, pledge_text=pledge_text)
-        if activate:
-            activate_campaign(campaign)
+                                   pledge_title=pledge_title, pledge_text=pledge_text,
+                                   status=CampaignStatus.ACTIVE if activate else CampaignStatus.DRAFT)
     except CampaignError as error:
         _fail(str(error))
     db.session.commit()

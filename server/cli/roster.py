@@ -65,9 +65,13 @@ def import_workers_command(file: Path, area_id: int, output: Path, dry_run: bool
                  {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                   "invites": len(result.cards), "via": "cli"})
     valid_until = (dt.datetime.now(SHANGHAI) + dt.timedelta(hours=ttl)).strftime("%Y-%m-%d %H:%M")
-    with output.open("wb") as stream:
-        write_invite_sheet(result.cards, stream, current_app.config["PUBLIC_BASE_URL"], font,
-                           heading=f"{area.name} 人员邀请卡", valid_until=valid_until)
+    try:
+        with output.open("wb") as stream:
+            write_invite_sheet(result.cards, stream, current_app.config["PUBLIC_BASE_URL"], font,
+                               heading=f"{area.name} 人员邀请卡", valid_until=valid_until)
+    except OSError as exc:  # nothing is kept: codes nobody can hand out would only lock the roster out
+        db.session.rollback()
+        raise click.ClickException(f"无法写入 {output}：{exc.strerror}；没有导入任何人员") from exc
     db.session.commit()
     click.echo(f"导入完成：{summary}")
     if result.already_signed_in:

@@ -59,7 +59,11 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """A staff account that cannot be made as asked."""
+    """A staff account that cannot be made as asked; ``field`` names the form field at fault, if one is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidCredentials(Exception):
@@ -120,7 +124,7 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
             raise AccountError(f"{role.label}只能分配到{allowed}，“{area.name}”是{area.level.label}")
     if username:
         if db.session.scalar(select(User.id).where(User.username == username)):
-            raise AccountError(f"用户名 {username} 已被使用")
+            raise AccountError(f"用户名 {username} 已被使用", field="username")
     else:
         username = _unique_username(f"{role.value.split('_')[0]}{areas[0].id}")
     user = User(name=name, role=role, username=username, areas=list(areas))

@@ -105,6 +105,10 @@ def _spec(material) -> MaterialSpec:
     return material if isinstance(material, MaterialSpec) else MaterialSpec(*material)
 
 
+#: The years a campaign's dates may fall in, and its longest period: a typo (9026) is caught beside its field.
+FIRST_YEAR, LAST_YEAR, LONGEST_DAYS = 2000, 2100, 3 * 365
+
+
 def _check_fields(errors: dict, user: User | None, name: str, area: Area | None, start_date, end_date,
                   materials: Sequence[MaterialSpec], notice_text: str, pledge_title: str, pledge_text: str) -> None:
     def add(field, message):
@@ -122,8 +126,13 @@ def _check_fields(errors: dict, user: User | None, name: str, area: Area | None,
         add("start_date", "请填写开始日期")
     if end_date is None:
         add("end_date", "请填写结束日期")
+    for field, day in (("start_date", start_date), ("end_date", end_date)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            add(field, f"日期应在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间")
     if start_date is not None and end_date is not None and end_date < start_date:
         add("end_date", "结束日期不能早于开始日期")
+    elif start_date is not None and end_date is not None and (end_date - start_date).days > LONGEST_DAYS:
+        add("end_date", f"一轮活动最长 {LONGEST_DAYS // 365} 年，请检查结束日期")
     seen: set[str] = set()
     for index, material in enumerate(materials):
         if not material.code:

@@ -75,11 +75,19 @@ class QuantityField(IntegerField):
 SPARE_MATERIAL_ROWS = 3
 
 
+def _id_or_none(value):
+    """A record id from a select, or None for anything else (the service then asks the person to choose)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class CampaignForm(FlaskForm):
     """A campaign: the service checks the rules (period, scope, codes, texts) and names the field that breaks one."""
 
     name = StringField("活动名称", validators=[Length(max=128, message="活动名称不超过 128 个字")])
-    area_id = SelectField("活动区域", coerce=int, validate_choice=False)
+    area_id = SelectField("活动区域", coerce=_id_or_none, validate_choice=False)
     start_date = LocalDateField("开始日期", required_message="请填写开始日期")
     end_date = LocalDateField("结束日期", required_message="请填写结束日期")
     material_code = FieldList(StringField("编码", validators=[Length(max=32, message="编码不超过 32 个字符")]))

@@ -71,7 +71,7 @@ def appoint(area_id: int):
             account = appoint_staff(current_user, role, area, form.name.data, form.username.data)
         except AccountError as exc:
             db.session.rollback()
-            form.name.errors.append(str(exc))
+            form[exc.field if exc.field in form else "name"].errors.append(str(exc))
         else:
             db.session.commit()
             return _page(target=area.id, appointed=account)

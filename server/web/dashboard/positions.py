@@ -61,8 +61,8 @@ def _back_to_map():
 def position_building(building_id: int):
     """Place or move a building (heads in their community, admins in their area): ``{"lat","lng"}`` or a form."""
     building = _building_or_404(building_id)
-    payload = (request.get_json(silent=True) or {}) if request.is_json else request.form.to_dict()
-    payload.pop("csrf_token", None)
+    payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    payload = {key: value for key, value in payload.items() if key != "csrf_token"} if isinstance(payload, dict) else {}
     try:
         position = PositionIn().load(payload)
         place_building(current_user, building, position["lat"], position["lng"], ip=request.remote_addr)
