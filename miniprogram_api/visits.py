@@ -39,6 +39,9 @@ class PledgeIn(Schema):
     relation = fields.Enum(Relation, by_value=True, required=True,
                            metadata={"description": "householder | family | tenant"})
     signature_file_id = fields.String(required=True, validate=validate.Length(1, 32))
+    pledge_text_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 10_000), metadata={
+        "description": "the version of the pledge text the resident read (GET /campaigns); if it is no longer the "
+                       "current one the visit is refused (422), so that nobody signs a text they did not see"})
 
 
 class FeedbackIn(Schema):

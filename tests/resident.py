@@ -24,7 +24,8 @@ def door_form(client, token) -> dict:
     """What the door page's pledge form carries besides what the resident types."""
     html = client.get(f"/q/{token}").get_data(as_text=True)
     key = re.search(r'name="form_key" value="([0-9a-f]+)"', html).group(1)
-    return {"csrf_token": csrf_token_of(html), "form_key": key}
+    version = re.search(r'name="pledge_text_version" value="(\d+)"', html).group(1)
+    return {"csrf_token": csrf_token_of(html), "form_key": key, "pledge_text_version": version}
 
 
 def sign(client, token, **fields):

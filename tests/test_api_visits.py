@@ -123,3 +123,19 @@ def test_a_sync_batch_is_capped(client, field, headers):
     batch = [visit_payload(field.campaign, field.households_a1[0]) for _ in range(201)]
     response = client.post(f"{API}/sync", json={"visits": batch}, headers=headers)
     assert response.status_code == 422 and counts() == (0, 0, 0, 0, 0)
+
+
+def test_a_signature_on_a_pledge_text_edited_since_the_phone_showed_it_is_refused_and_writes_nothing(
+        client, field, headers):
+    from server.services.campaigns import publish_pledge_text
+
+    publish_pledge_text(field.campaign, "生活垃圾分类承诺书", "本户承诺：分类投放，按时投放。")
+    signature = upload(client, headers, "signature")
+    pledge = {"signer_name": "张三", "relation": "family", "signature_file_id": signature}
+    stale = visit_payload(field.campaign, field.households_a1[0], pledge={**pledge, "pledge_text_version": 1})
+    response = client.post(f"{API}/visits", json=stale, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["pledge.pledge_text_version"] == ["承诺书已更新为第 2 版，请阅读新版后再签名"]
+    assert counts() == (0, 0, 0, 0, 0)
+    read = visit_payload(field.campaign, field.households_a1[0], pledge={**pledge, "pledge_text_version": 2})
+    assert client.post(f"{API}/visits", json=read, headers=headers).status_code == 201

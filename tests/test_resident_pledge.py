@@ -103,3 +103,21 @@ def test_risky_names_are_refused_and_review_ones_kept_and_flagged(client, app, w
     assert refused.status_code == 422 and "不合适" in refused.get_data(as_text=True)
     assert sign(client, token, signer_name="待审").status_code == 200
     assert _db.session.scalar(select(Pledge.needs_review)) is True
+
+
+def test_a_pledge_text_edited_while_the_resident_read_it_is_not_signed_until_the_new_one_is_read(client, field):
+    from server.services.campaigns import publish_pledge_text
+
+    token = field.households_a1[0].token
+    form = {**door_form(client, token), "signer_name": "张三", "relation": "family", "consent": "1",
+            "signature": drawn_signature()}
+    assert form["pledge_text_version"] == "1"
+    publish_pledge_text(field.campaign, "生活垃圾分类承诺书", "本户承诺：分类投放，按时投放。")
+    refused = client.post(f"/q/{token}/pledge", data=form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "承诺书已更新为第 2 版，请阅读新版后再签名" in html and "第 2 版" in html
+    assert pledges() == 0
+    again = {**door_form(client, token), "signer_name": "张三", "relation": "family", "consent": "1",
+             "signature": drawn_signature()}
+    assert client.post(f"/q/{token}/pledge", data=again).status_code == 200
+    assert _db.session.scalar(select(Pledge)).text.version == 2

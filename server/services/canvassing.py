@@ -22,7 +22,7 @@ from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCatego
                     PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
 from server.services import ledger
-from server.services.pledges import new_pledge
+from server.services.pledges import new_pledge, text_changed
 from server.services.privacy import mask_phones_in
 from server.services.scope import household_in_scope
 
@@ -106,6 +106,8 @@ def _check(user: User, payload: dict, campaign: Campaign,
         errors.setdefault("pledge", []).append("只有入户宣传时才能签署承诺书")
     if pledge and campaign.current_pledge_text is None:
         errors.setdefault("pledge", []).append("本次活动还没有承诺书文本")
+    elif pledge and (changed := text_changed(campaign, pledge.get("pledge_text_version"))):
+        errors.setdefault("pledge.pledge_text_version", []).append(changed)
     if outcome is Outcome.VACANT and not (payload.get("photo_file_id") or payload.get("note")):
         errors.setdefault("outcome", []).append("登记空置需要拍照或填写说明")
     if errors:

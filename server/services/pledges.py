@@ -74,6 +74,18 @@ def _chain_head(campaign: Campaign) -> tuple[int, str | None]:
     return (last.seq, last.content_sha256) if last else (0, None)
 
 
+def text_changed(campaign: Campaign, version_read: int | None) -> str | None:
+    """Why a signature on ``version_read`` of the campaign's pledge text cannot be taken, or None.
+
+    A person signs the text they read: if it has been edited since (a new version is current), they must read the
+    new one first. A client that does not say which version it showed (``None``) signs the current one.
+    """
+    current = campaign.current_pledge_text
+    if version_read is None or current is None or version_read == current.version:
+        return None
+    return f"承诺书已更新为第 {current.version} 版，请阅读新版后再签名"
+
+
 def new_pledge(household: Household, campaign: Campaign, signer_name: str, relation: Relation,
                signature: StoredFile, channel: PledgeChannel, visit: Visit | None = None,
                now: dt.datetime | None = None, form_key: str | None = None, consent_version: str | None = None,

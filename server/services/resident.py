@@ -18,7 +18,7 @@ from server.services import moderation
 from server.services.campaigns import current_campaign
 from server.services.crypto import FieldCipher
 from server.services.feedback import leave_feedback
-from server.services.pledges import sign_pledge
+from server.services.pledges import sign_pledge, text_changed
 from server.services.signatures import SignatureRejected, decode_signature
 from server.services.storage import LocalStorage
 from server.services.uploads import store_upload
@@ -88,6 +88,14 @@ class SignedPledge:
     created: bool  # False: this form was already submitted, and this is its receipt
 
 
+def _version(value) -> int | None:
+    """The pledge text version a door form says it showed, if it says one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
     """Sign the pledge from the resident's phone: name, relation, signature data URL, consent, form key. Flushes.
 
@@ -109,6 +117,8 @@ def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
         relation = Relation(form.get("relation"))
     except ValueError:
         errors["relation"] = "请选择您与户主的关系"
+    if changed := text_changed(campaign, _version(form.get("pledge_text_version"))):
+        errors["pledge_text"] = changed
     if str(form.get("consent", "")).lower() not in ("1", "true", "on", "yes"):
         errors["consent"] = "请阅读并同意个人信息说明"
     try:

@@ -323,7 +323,8 @@
                      status: "pending", queuedAt: Date.now() };
         if (outcome === "contacted" && signer) {
           var relation = form.querySelector("input[name=relation]:checked").value;
-          visit.pledge = { signer_name: signer, relation: relation, signature_file_id: null };
+          visit.pledge = { signer_name: signer, relation: relation, signature_file_id: null,
+                           pledge_text_version: app.campaign.pledge_text ? app.campaign.pledge_text.version : null };
           item.signature = pad.toDataURL("image/png");
         }
         var button = document.getElementById("save");
