@@ -161,21 +161,25 @@ def test_a_two_row_header_is_read_whichever_of_its_rows_names_more_columns(tmp_p
     assert (header.row, header.fields) == (3, ["head_name", "head_phone", "occupancy", "building", "room"])
 
 
-def test_a_register_that_moves_a_placed_building_replaces_the_position_which_then_counts_as_imported(
-        runner, tmp_path, tree):
+def test_a_register_never_moves_a_building_a_head_placed_by_hand_and_says_so(runner, tmp_path, tree):
     from models import PositionSource
 
     _, _, community, _ = tree
     first = write_records(tmp_path / "r.csv", community_register(["楼栋", "户号", "经度", "纬度"],
-                                                                 [["3栋", "501", "106.551556", "29.563009"]]))
+                                                                 [["3栋", "501", "106.551556", "29.563009"],
+                                                                  ["4栋", "101", "106.552", "29.564"]]))
     import_into(runner, first, community)
-    building = _db.session.scalar(select(Building))
-    assert building.position_source is PositionSource.IMPORTED
-    building.position_source, building.lat, building.lng = PositionSource.PLACED, 29.5, 106.5
+    placed = _db.session.scalar(select(Building).where(Building.name == "3栋"))
+    assert placed.position_source is PositionSource.IMPORTED
+    placed.position_source, placed.lat, placed.lng = PositionSource.PLACED, 29.5, 106.5
     _db.session.commit()
     moved = write_records(tmp_path / "m.csv", community_register(["楼栋", "户号", "经度", "纬度"],
-                                                                 [["3栋", "501", "106.56", "29.57"]]))
-    assert import_into(runner, moved, community).exit_code == 0
+                                                                 [["3栋", "501", "106.56", "29.57"],
+                                                                  ["3栋", "502", "106.56", "29.57"],
+                                                                  ["4栋", "101", "106.56", "29.57"]]))
+    result = import_into(runner, moved, community)
+    assert result.exit_code == 0, result.output
+    assert "设置位置 1 栋" in result.output and "另有 1 栋已在地图上手工定位，保留原位置" in result.output
     _db.session.expire_all()
-    building = _db.session.scalar(select(Building))
-    assert (building.lat, building.lng, building.position_source) == (29.57, 106.56, PositionSource.IMPORTED)
+    positions = {b.name: (b.lat, b.lng, b.position_source) for b in _db.session.scalars(select(Building))}
+    assert positions == {"3栋": (29.5, 106.5, PositionSource.PLACED), "4栋": (29.57, 106.56, PositionSource.IMPORTED)}

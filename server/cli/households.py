@@ -93,4 +93,5 @@ def import_households_command(file: Path, dry_run: bool, area_id: int | None, di
     verb = "检查通过（试运行，未保存）" if dry_run else "导入完成"
     click.echo(f"{verb}：导入到{target.name}，共 {report.rows} 行，新增 {report.created} 户，更新 {report.updated} 户，"
                f"未变 {report.unchanged} 户；新建区域 {report.areas_created} 个，楼栋 {report.buildings_created} 栋，"
-               f"设置位置 {report.buildings_placed} 栋。")
+               f"设置位置 {report.buildings_placed} 栋。" +
+               (f"另有 {report.positions_kept} 栋已在地图上手工定位，保留原位置。" if report.positions_kept else ""))

@@ -77,6 +77,7 @@ class ImportReport:
     areas_created: int = 0
     buildings_created: int = 0
     buildings_placed: int = 0
+    positions_kept: int = 0  # buildings placed on the map by hand whose different 经度/纬度 in the file were ignored
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     #: The first rows as they will be stored: (row number, checked row, grid name).
@@ -281,6 +282,8 @@ class _KnownBuilding:
     lng: float | None = None
     placed_by: int | None = None  # the row that gave this import's position
     moved: bool = False  # a position to write with the next batch
+    by_hand: bool = False  # placed by a head or an accepted suggestion: a file never moves it
+    file_position: tuple | None = None  # the 经度/纬度 this import's first row of the building gave
 
 
 class _Registry:
@@ -308,10 +311,11 @@ class _Registry:
         for chunk_start in range(0, len(community_ids), 500):
             chunk = community_ids[chunk_start:chunk_start + 500]
             for b in db.session.execute(select(Building.id, Building.community_id, Building.grid_id,
-                                                Building.name, Building.lat, Building.lng)
+                                                Building.name, Building.lat, Building.lng, Building.position_source)
                                          .where(Building.community_id.in_(chunk))):
                 self.buildings[(area_of_id[b.community_id], b.name)] = _KnownBuilding(
-                    b.id, area_of_id[b.grid_id], b.name, lat=b.lat, lng=b.lng)
+                    b.id, area_of_id[b.grid_id], b.name, lat=b.lat, lng=b.lng,
+                    by_hand=b.position_source in (PositionSource.PLACED, PositionSource.ACCEPTED))
 
     def area(self, key: tuple[str, ...], level: AreaLevel, parent: Area,
              community_type: CommunityType | None = None) -> Area:
@@ -373,13 +377,20 @@ class _Registry:
         """The one place an import sets a building's position (Building.lat/lng, GCJ-02 like the map's tiles).
 
         The first row of a building that gives a position sets it; a later row
-        giving another is an error. The position is written with the batch.
+        giving another is an error. The position is written with the batch. A
+        building a head placed on the map (or whose suggested position they
+        accepted) keeps that position: the file's is counted in ``positions_kept``.
         """
         if known.placed_by is not None:
-            if (known.lat, known.lng) != (row.lat, row.lng):
+            if known.file_position != (row.lat, row.lng):
                 return RowError(number, HEADER_OF["lng"], f"同一楼栋“{known.name}”的经纬度与第 {known.placed_by} 行不同")
             return None
         known.placed_by = number
+        known.file_position = (row.lat, row.lng)
+        if known.by_hand:
+            if (known.lat, known.lng) != (row.lat, row.lng):
+                self.report.positions_kept += 1  # a head put it where it stands: the file does not move it
+            return None
         if (known.lat, known.lng) != (row.lat, row.lng):
             known.lat, known.lng = row.lat, row.lng
             self.report.buildings_placed += 1
@@ -390,10 +401,8 @@ class _Registry:
         return None
 
     def write_positions(self, batch) -> None:
-        """Write the positions of the existing buildings this batch placed.
-
-        A register's 经度/纬度 that differ from the stored position replace it, a head's placement included: the
-        file is what the office has just said. The position then counts as imported, placed by nobody.
+        """Write the positions of the existing buildings this batch placed (never one a head placed by hand, see
+        ``place_building``); such a position then counts as imported, placed by nobody.
         """
         moved = {known.id: known for _, _, known in batch if known.moved}
         if moved:
