@@ -1,8 +1,10 @@
 """Recording visits, one at a time or as an offline batch."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_smorest import abort
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from models import FeedbackCategory, Outcome, Relation
 from server.errors import translate_messages
@@ -49,6 +51,12 @@ class FeedbackIn(Schema):
     text = fields.String(required=True, validate=validate.Length(1, 500))
 
 
+def _plausible_time(value: dt.datetime) -> None:
+    """A phone's clock far off (year 1, year 9999) is refused before any arithmetic on it can overflow."""
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError("走访时间不对，请检查手机的日期和时间")
+
+
 class VisitIn(Schema):
     """One knock on one door. ``id`` is a UUID made by the phone: sending it again is safe."""
 
@@ -60,7 +68,8 @@ class VisitIn(Schema):
     household_id = record_id(required=True, strict=True)
     outcome = fields.Enum(Outcome, by_value=True, required=True,
                           metadata={"description": "contacted | not_home | refused | vacant"})
-    visited_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's time, ISO 8601 with offset"})
+    visited_at = fields.AwareDateTime(required=True, validate=_plausible_time,
+                                      metadata={"description": "the phone's time, ISO 8601 with offset"})
     materials = fields.List(fields.Nested(MaterialIn), load_default=list, validate=validate.Length(max=10))
     photo_file_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
     location = fields.Nested(LocationIn, load_default=None, allow_none=True)
