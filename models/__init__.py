@@ -15,10 +15,11 @@ from .stored_file import FileKind, StoredFile
 from .visit import Outcome, Visit, VisitMaterial
 from .campaign import Campaign, CampaignStatus, Material, NoticeText, PledgeText, PledgeTextInUse, text_sha256
 from .household import Household, Occupancy, household_label, new_door_token
-from .user import InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
+from .user import FIELD_ROLES, InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
 from .wechat import WeChatAccessToken
 
 __all__ = [
+    "FIELD_ROLES",
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",
     "Area", "AreaLevel", "Base", "Building", "ColumnMapping", "PositionSource", "Campaign", "CampaignStatus", "CommunityType",

@@ -26,13 +26,16 @@ class Role(enum.StrEnum):
     @property
     def is_field_worker(self) -> bool:
         """Workers log in with WeChat or an invite code, not a password."""
-        return self in (Role.GRID_WORKER, Role.VOLUNTEER)
+        return self in FIELD_ROLES
 
     @property
     def area_levels(self) -> tuple[AreaLevel, ...]:
         """The levels of the areas this role may be given."""
         return _ROLE_LEVELS[self]
 
+
+#: The roles that knock on doors: grid workers and volunteers (the worker pages and the mini-program are theirs).
+FIELD_ROLES = frozenset({Role.GRID_WORKER, Role.VOLUNTEER})
 
 _ROLE_LABELS = {
     Role.GRID_WORKER: "网格员",

@@ -126,11 +126,6 @@ def count_households_under(area: Area) -> int:
     return db.session.scalar(query)
 
 
-def area_is_within(area: Area, scopes: list[Area]) -> bool:
-    """True when ``area`` lies at or beneath one of ``scopes``."""
-    return any(area.is_within(scope) for scope in scopes)
-
-
 @dataclass(frozen=True)
 class AreaSummary:
     """What lies under an area: grids, buildings and households by occupancy."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from models import Building, Campaign, Feedback, Household, HouseholdProgress, Outcome, Pledge, Standing, Visit
 from server.extensions import db
@@ -108,9 +108,3 @@ def household_record(household: Household, campaign: Campaign) -> HouseholdRecor
                                   .order_by(Feedback.created_at.desc())).all()
     return HouseholdRecord(household, progress, household_state(household, progress), list(visits), list(pledges),
                            list(feedback))
-
-
-def building_counts(campaign: Campaign, building_ids: list[int]) -> dict[int, int]:
-    """How many households each building has (for the map's tooltips)."""
-    return dict(db.session.execute(select(Household.building_id, func.count(Household.id))
-                                   .where(Household.building_id.in_(building_ids)).group_by(Household.building_id)).all())

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from models import Role, SessionChannel
+from models import FIELD_ROLES, SessionChannel
 from server.extensions import db, limiter
 from server.services import ledger
 from server.services.accounts import InviteNotValid, redeem_invite
@@ -28,7 +28,6 @@ from server.web.auth import sign_in, sign_out
 from server.web.record_ids import query_id
 
 bp = Blueprint("worker", __name__, url_prefix="/w")
-FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
 
 
 class InviteSignInForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from models import AreaLevel, Role, User, user_area
+from models import FIELD_ROLES, AreaLevel, Role, User, user_area
 from server.extensions import db
 from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
 from server.services.areas import areas_under
@@ -25,7 +25,6 @@ from server.web.forms import ConfirmForm, ImportHouseholdsForm, InviteWorkerForm
 
 from . import area_or_404, bp, selection
 
-FIELD_ROLES = (Role.GRID_WORKER, Role.VOLUNTEER)
 
 
 def _workers(area) -> list[User]:
