@@ -192,3 +192,18 @@ def test_an_admin_on_an_empty_database_lands_on_the_campaign_list_with_a_new_cam
     sign_in(head, "first_head")
     page = head.get("/dashboard/", follow_redirects=True).get_data(as_text=True)
     assert "还没有敲门行动" in page and "新建活动" not in page and "街道或区管理员" in page
+
+
+def test_a_head_reads_a_district_campaigns_figures_for_their_own_community_only(client, app, field):
+    from server.services.campaigns import campaign_figures
+    from tests.field import bearer, visit_payload
+
+    headers = bearer(app, field.users["worker_b1"])
+    client.post("/api/mp/v1/visits", json=visit_payload(field.campaign, field.households_b1[0]), headers=headers)
+    figures = {who: campaign_figures([field.campaign], field.users[who] if who else None)[field.campaign.id]
+               for who in ("head_a", "head_b", "street_admin", None)}
+    assert [(f.in_scope, f.contacted, f.visits) for f in figures.values()] == [
+        (14, 0, 0), (4, 1, 1), (18, 1, 1), (18, 1, 1)]
+    sign_in(client, "head_a")
+    row = client.get("/dashboard/campaigns").get_data(as_text=True).split('data-testid="campaign-row"')[1]
+    assert "<td>14</td>" in row and "<td>18</td>" not in row

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, select, true
 
-from models import (Area, Campaign, CampaignStatus, Feedback, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay,
-                    Material, NoticeText, Pledge, PledgeText, Role, User, Visit, VisitMaterial)
+from models import (Area, Campaign, CampaignStatus, Feedback, Household, HouseholdProgress, LedgerArea, LedgerBuilding,
+                    LedgerDay, Material, NoticeText, Pledge, PledgeText, Role, User, Visit, VisitMaterial)
 from server.extensions import db
-from server.services.areas import subtree_filter
+from server.services.areas import households_under, subtree_filter
 from server.services.audit import record
 from server.services.ledger_rebuild import refresh_population
 from server.services.scope import OutOfScope, area_in_scope
@@ -445,7 +445,8 @@ def may_run(user: User, campaign: Campaign) -> bool:
 
 @dataclass(frozen=True)
 class CampaignFigures:
-    """A campaign's figures over its whole area: households, those in scope, contacted, pledged, and visits."""
+    """A campaign's figures over the part of its area the viewer sees: households, those in scope, contacted,
+    pledged, and visits."""
 
     households: int
     in_scope: int
@@ -454,20 +455,34 @@ class CampaignFigures:
     visits: int
 
 
-def campaign_figures(campaigns: Sequence[Campaign]) -> dict[int, CampaignFigures]:
-    """Each campaign's figures over its own area, from the ledger (two queries however many campaigns)."""
+def _seen_areas(campaign: Campaign, viewer: User | None) -> list[Area]:
+    """The campaign's whole area for those who hold it; for a head under a street's or district's campaign, their
+    own areas beneath it: nobody reads figures of areas outside their own."""
+    if viewer is None or area_in_scope(viewer, campaign.area):
+        return [campaign.area]
+    return [area for area in viewer.areas if area.is_within(campaign.area)]
+
+
+def campaign_figures(campaigns: Sequence[Campaign], viewer: User | None = None) -> dict[int, CampaignFigures]:
+    """Each campaign's figures from the ledger over the areas ``viewer`` sees of it (``_seen_areas``)."""
     if not campaigns:
         return {}
-    ids = [c.id for c in campaigns]
+    seen = {c.id: _seen_areas(c, viewer) for c in campaigns}
+    area_ids = {a.id for areas in seen.values() for a in areas}
     rows = {(r.campaign_id, r.area_id): r for r in db.session.scalars(
-        select(LedgerArea).where(LedgerArea.campaign_id.in_(ids)))}
+        select(LedgerArea).where(LedgerArea.campaign_id.in_(list(seen)), LedgerArea.area_id.in_(area_ids)))}
+    whole = [c.id for c in campaigns if seen[c.id] == [c.area]]
     visits = dict(db.session.execute(select(Visit.campaign_id, func.count(Visit.id))
-                                     .where(Visit.campaign_id.in_(ids)).group_by(Visit.campaign_id)).all())
+                                     .where(Visit.campaign_id.in_(whole)).group_by(Visit.campaign_id)).all())
     figures = {}
     for campaign in campaigns:
-        row = rows.get((campaign.id, campaign.area_id))
-        figures[campaign.id] = CampaignFigures(row.households if row else 0, row.in_scope if row else 0,
-                                               row.contacted if row else 0, row.pledged if row else 0,
+        counted = [rows[(campaign.id, a.id)] for a in seen[campaign.id] if (campaign.id, a.id) in rows]
+        if campaign.id not in visits and campaign.id not in whole:
+            visits[campaign.id] = sum(db.session.scalar(
+                select(func.count(Visit.id)).where(Visit.campaign_id == campaign.id, Visit.household_id.in_(
+                    households_under(area).with_only_columns(Household.id)))) for area in seen[campaign.id])
+        figures[campaign.id] = CampaignFigures(*(sum(getattr(r, name) for r in counted) for name in
+                                                 ("households", "in_scope", "contacted", "pledged")),
                                                visits.get(campaign.id, 0))
     return figures
 

@@ -115,7 +115,7 @@ def campaigns():
     """The campaigns over, above or beneath the caller's areas, with their status, period, area and figures."""
     found = campaigns_of(current_user)
     return render_template("dashboard/campaigns.html", chosen=optional_selection(), hide_pick=True, campaigns=found,
-                           figures=campaign_figures(found), may_create=may_run_campaigns(current_user),
+                           figures=campaign_figures(found, current_user), may_create=may_run_campaigns(current_user),
                            runs={c.id for c in found if may_run(current_user, c)})
 
 
@@ -165,7 +165,7 @@ def _next_period(campaign) -> dict:
 def _detail_page(campaign, round_form, status=200):
     return render_template("dashboard/campaign.html", chosen=optional_selection(), hide_pick=True, campaign=campaign,
                            runs=may_run(current_user, campaign), deletable=not has_records(campaign),
-                           figures=campaign_figures([campaign]).get(campaign.id), round_form=round_form), status
+                           figures=campaign_figures([campaign], current_user).get(campaign.id), round_form=round_form), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
