@@ -77,6 +77,15 @@ def area_tree(area: Area) -> list[Area]:
     return list(db.session.scalars(areas_under(area)))
 
 
+def areas_of(user) -> list[Area]:
+    """Every area at or beneath the user's areas, each once, tree by tree: what the user may pick."""
+    found: dict[int, Area] = {}
+    for scope in user.areas:
+        for area in area_tree(scope):
+            found.setdefault(area.id, area)
+    return list(found.values())
+
+
 def assign_path(area: Area) -> None:
     """Set the materialized path of a flushed area whose parent already has its path."""
     area.path = f"{area.parent.path if area.parent else '/'}{area.id}/"

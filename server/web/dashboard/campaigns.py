@@ -9,7 +9,7 @@ from flask_login import current_user
 from models import Area, AreaLevel, CampaignStatus
 from models.base import MAX_RECORD_ID
 from server.extensions import db
-from server.services.areas import areas_under
+from server.services.areas import areas_of
 from server.services.campaigns import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, CampaignError,
                                        CampaignRefused, MaterialSpec, activate_campaign, campaign_figures,
                                        campaigns_of, create_campaign, delete_campaign, end_campaign, get_campaign,
@@ -48,13 +48,8 @@ def _runners_only() -> None:
 
 def _area_choices(form: CampaignForm) -> None:
     levels = {AreaLevel.DISTRICT: 0, AreaLevel.STREET: 1, AreaLevel.COMMUNITY: 2, AreaLevel.GRID: 3}
-    choices, seen = [], set()
-    for scope in current_user.areas:
-        for area in db.session.scalars(areas_under(scope)):
-            if area.id not in seen:
-                seen.add(area.id)
-                choices.append((area.id, "\u3000" * levels[area.level] + f"{area.name}（{area.level.label}）"))
-    form.area_id.choices = choices
+    form.area_id.choices = [(area.id, "\u3000" * levels[area.level] + f"{area.name}（{area.level.label}）")
+                            for area in areas_of(current_user)]
 
 
 def _chosen_area(form: CampaignForm) -> Area | None:
