@@ -393,6 +393,13 @@ def _drop_ledger(campaign: Campaign) -> None:
         db.session.execute(delete(model).where(model.campaign_id == campaign.id))
 
 
+def next_period(campaign: Campaign, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period a new round from ``campaign`` is offered: as long as it, from the day after it ends (or today,
+    if that is later). Raises nothing."""
+    start = max(campaign.end_date + dt.timedelta(days=1), today or dt.date.today())
+    return start, start + (campaign.end_date - campaign.start_date)
+
+
 def new_round(campaign: Campaign, start: dt.date | None, end: dt.date | None, name: str | None = None,
               user: User | None = None, ip: str | None = None) -> Campaign:
     """A new draft over the same area for the next period, with the campaign's materials and current texts. Flushes.

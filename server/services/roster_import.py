@@ -21,7 +21,7 @@ from pathlib import Path
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from models import Area, AreaLevel, Building, LoginSession, Role, RosterSheet, User, utcnow
 from models.personal import phone_index
@@ -268,10 +268,12 @@ def _accounts_by_phone(phones: list[str]) -> dict[str, User]:
     return found
 
 
-def _signed_in(user: User) -> bool:
-    """True when the worker holds a WeChat binding or a live sign-in somewhere."""
-    return user.wechat_openid is not None or bool(db.session.scalar(select(exists().where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)))))
+def _signed_in(users: list[User]) -> set[int]:
+    """The ids of those workers who hold a WeChat binding or a live sign-in somewhere (one query)."""
+    ids = [u.id for u in users]
+    live = set(db.session.scalars(select(LoginSession.user_id).where(
+        LoginSession.user_id.in_(ids), LoginSession.revoked_at.is_(None)))) if ids else set()
+    return live | {u.id for u in users if u.wechat_openid is not None}
 
 
 def import_roster(rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
@@ -289,6 +291,7 @@ def import_roster(rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
     plan = check_roster(rows, area)
     now = now or utcnow()
     cards, signed_in = [], []
+    live = _signed_in([entry.existing for entry in plan.entries if entry.existing is not None])
     for entry in plan.entries:
         user = entry.existing
         if user is None:
@@ -298,7 +301,7 @@ def import_roster(rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
         else:
             if entry.change == "updated":
                 user.role, user.areas = entry.role, [entry.grid]
-            if _signed_in(user):
+            if user.id in live:
                 signed_in.append(user.name)
                 continue
             code = reinvite(user, ttl_hours, now)

@@ -11,7 +11,7 @@ from models.base import MAX_RECORD_ID
 from server.extensions import db
 from server.services.areas import areas_of
 from server.services.campaigns import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, CampaignError,
-                                       CampaignRefused, MaterialSpec, activate_campaign, campaign_figures,
+                                       CampaignRefused, MaterialSpec, activate_campaign, campaign_figures, next_period,
                                        campaigns_of, create_campaign, delete_campaign, end_campaign, get_campaign,
                                        get_run_campaign, has_records, may_run, may_run_campaigns, new_round,
                                        update_campaign)
@@ -148,13 +148,8 @@ def campaign_new():
 def campaign(campaign_id: int):
     """One campaign: its period, area, materials, notice and pledge texts with every version, and its buttons."""
     found = _campaign_or_404(campaign_id)
-    return _detail_page(found, NewRoundForm(formdata=None, **_next_period(found)))
-
-
-def _next_period(campaign) -> dict:
-    length = campaign.end_date - campaign.start_date
-    start = max(campaign.end_date + dt.timedelta(days=1), dt.date.today())
-    return {"start_date": start, "end_date": start + length, "name": ""}
+    start, end = next_period(found)
+    return _detail_page(found, NewRoundForm(formdata=None, start_date=start, end_date=end, name=""))
 
 
 def _detail_page(campaign, round_form, status=200):
