@@ -88,5 +88,5 @@ def area_or_404(area_id: int) -> Area:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import admin, areas, campaigns, exports, feedback, overview, positions, roster, work  # noqa: F401
+    from . import areas, campaigns, exports, feedback, imports, overview, positions, roster, team, work  # noqa: F401
 

@@ -1,0 +1,94 @@
+"""The team (人员): invite, re-invite, sign out and deactivate workers."""
+from __future__ import annotations
+
+import base64
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from models import FIELD_ROLES, AreaLevel, Role, User, user_area
+from server.extensions import db
+from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
+from server.services.areas import areas_under
+from server.services.door_codes import qr_png
+from server.services.scope import OutOfScope, get_worker, manages
+from server.web.forms import InviteWorkerForm
+
+from . import bp, selection
+
+
+
+def _workers(area) -> list[User]:
+    areas = [a.id for a in db.session.scalars(areas_under(area))]
+    return list(db.session.scalars(select(User).join(user_area, user_area.c.user_id == User.id)
+                                   .where(user_area.c.area_id.in_(areas), User.role.in_(FIELD_ROLES))
+                                   .distinct().order_by(User.name)))
+
+
+def _worker_or_404(user_id: int) -> User:
+    try:
+        return get_worker(current_user, user_id)
+    except OutOfScope:
+        abort(404, description="没有这个网格员，或他不在您的范围内")
+
+
+def _invite_page(chosen, form, invite=None, worker=None):
+    qr = base64.b64encode(qr_png(f"QIAOMEN-INVITE:{invite}", box_size=6)).decode() if invite else None
+    workers = _workers(chosen.area)
+    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=workers,
+                           managed={w.id for w in workers if manages(current_user, w)}, invite=invite,
+                           invited=worker, qr=qr,
+                           hours=current_app.config["INVITE_TTL_HOURS"])
+
+
+@bp.route("/team", methods=["GET", "POST"])
+def team():
+    """Invite a worker (an account and a one-time invite code, as text and QR code) and see the team."""
+    chosen = selection()
+    form = InviteWorkerForm()
+    form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in db.session.scalars(
+        areas_under(chosen.area, AreaLevel.GRID))]
+    if form.validate_on_submit():
+        grid = next((g for g in db.session.scalars(areas_under(chosen.area, AreaLevel.GRID)) if g.id == form.grid.data),
+                    None)
+        if grid is None:
+            abort(404)
+        account = create_user(form.name.data, Role(form.role.data), [grid],
+                              invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"])
+        db.session.commit()
+        return _invite_page(chosen, InviteWorkerForm(formdata=None), account.invite_code, account.user)
+    return _invite_page(chosen, form)
+
+
+@bp.post("/team/<int:user_id>/invite")
+def reinvite(user_id: int):
+    """A new one-time invite code, e.g. for a worker's new phone: every device the worker had is signed out and
+    every earlier unused code stops working."""
+    chosen = selection()
+    worker = _worker_or_404(user_id)
+    code = reinvite_worker(worker, current_app.config["INVITE_TTL_HOURS"])
+    db.session.commit()
+    return _invite_page(chosen, InviteWorkerForm(formdata=None), code, worker)
+
+
+@bp.post("/team/<int:user_id>/sign-out")
+def sign_out_worker(user_id: int):
+    """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
+    chosen = selection()
+    worker = _worker_or_404(user_id)
+    sign_out_devices(worker)
+    db.session.commit()
+    flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
+    return redirect(url_for("dash.team", **chosen.args()))
+
+
+@bp.post("/team/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    chosen = selection()
+    worker = _worker_or_404(user_id)
+    deactivate_user(worker)
+    db.session.commit()
+    flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
+    return redirect(url_for("dash.team", **chosen.args()))
