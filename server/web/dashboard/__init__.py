@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from models import Area, Campaign, Role
 from server.services.campaigns import campaign_for, campaigns_covering
-from server.services.scope import OutOfScope, area_in_scope, get_area, get_household
+from server.services.scope import OutOfScope, area_in_scope, get_area, get_building, get_household
 from server.web.record_ids import query_id
 
 bp = Blueprint("dash", __name__, url_prefix="/dashboard")
@@ -77,6 +77,13 @@ def household_or_404(household_id: int):
         return get_household(current_user, household_id)
     except OutOfScope:
         abort(404, description="没有这户，或它不在您的范围内")
+
+
+def building_or_404(building_id: int):
+    try:
+        return get_building(current_user, building_id)
+    except OutOfScope:
+        abort(404, description="没有这栋楼，或它不在您的范围内")
 
 
 def area_or_404(area_id: int) -> Area:

@@ -15,11 +15,11 @@ from server.services.ledger import rates
 from server.services.occupancy import confirm_vacant, revert_vacant
 from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy import mask_phone
-from server.services.scope import OutOfScope, get_building, get_file
+from server.services.scope import OutOfScope, get_file
 from server.services.storage import LocalStorage
 from server.services.uploads import file_extension
 
-from . import bp, household_or_404, selection
+from . import bp, building_or_404, household_or_404, selection
 
 
 @bp.get("/")
@@ -78,10 +78,7 @@ def map_data():
 
 @bp.get("/buildings/<int:building_id>")
 def building(building_id: int):
-    try:
-        building = get_building(current_user, building_id)
-    except OutOfScope:
-        abort(404, description="没有这栋楼，或它不在您的范围内")
+    building = building_or_404(building_id)
     chosen = selection(building.grid)
     return render_template("dashboard/building.html", chosen=chosen, chart=building_chart(building, chosen.campaign),
                            states=STATES)

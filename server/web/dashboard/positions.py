@@ -11,9 +11,9 @@ from server.errors import translate_messages
 from server.extensions import db
 from server.services.building_positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 place_building)
-from server.services.scope import OutOfScope, get_building
+from server.services.scope import OutOfScope
 
-from . import bp
+from . import bp, building_or_404
 
 #: Why a position was refused, for a person (beside the field in JSON, as the flash message on a form).
 INVALID_POSITION = "位置有误，楼栋未移动"
@@ -24,13 +24,6 @@ class PositionIn(Schema):
 
     lat = fields.Float(required=True, allow_nan=False)
     lng = fields.Float(required=True, allow_nan=False)
-
-
-def _building_or_404(building_id: int) -> Building:
-    try:
-        return get_building(current_user, building_id)
-    except OutOfScope:
-        abort(404, description="没有这栋楼，或它不在您的范围内")
 
 
 def _answer(building: Building, message: str):
@@ -60,7 +53,7 @@ def _back_to_map():
 @bp.post("/buildings/<int:building_id>/position")
 def position_building(building_id: int):
     """Place or move a building (heads in their community, admins in their area): ``{"lat","lng"}`` or a form."""
-    building = _building_or_404(building_id)
+    building = building_or_404(building_id)
     payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     payload = {key: value for key, value in payload.items() if key != "csrf_token"} if isinstance(payload, dict) else {}
     try:
@@ -81,7 +74,7 @@ def position_building(building_id: int):
 @bp.post("/buildings/<int:building_id>/position/accept")
 def accept_building_suggestion(building_id: int):
     """Take the building's suggested position (the median of its visits' accurate fixes) as its position."""
-    building = _building_or_404(building_id)
+    building = building_or_404(building_id)
     try:
         accept_suggestion(current_user, building, ip=request.remote_addr)
     except NoSuggestion:
