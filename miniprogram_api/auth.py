@@ -6,9 +6,9 @@ from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from server.extensions import db, limiter
-from server.services.sessions import end_session
-from server.services.wechat import WeChatError, WeChatUnavailable
-from server.services.wechat_login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, log_in
+from server.services.access.sessions import end_session
+from server.services.wechat.client import WeChatError, WeChatUnavailable
+from server.services.wechat.login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, log_in
 
 from .blueprint import ApiBlueprint
 from .schemas import AreaOut

@@ -8,8 +8,8 @@ from marshmallow import Schema, fields
 
 from models import FileKind
 from server.extensions import db, limiter
-from server.services.storage import LocalStorage
-from server.services.uploads import UploadRejected, UploadTooLarge, store_upload
+from server.services.files.storage import LocalStorage
+from server.services.files.uploads import UploadRejected, UploadTooLarge, store_upload
 
 
 from .blueprint import ApiBlueprint

@@ -7,12 +7,12 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from models import Area, AreaLevel, Campaign, Household
 from server.extensions import db
-from server.services import ledger
-from server.services.audit import record_read
-from server.services.campaigns import campaign_for
-from server.services.privacy import mask_name, mask_phone
-from server.services.scope import area_in_scope, household_in_scope
-from server.services.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
+from server.services.ledger import counters as ledger
+from server.services.access.audit import record_read
+from server.services.canvassing.campaigns import campaign_for
+from server.services.privacy.masking import mask_name, mask_phone
+from server.services.access.scope import area_in_scope, household_in_scope
+from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
 from .blueprint import ApiBlueprint
 from .schemas import ProgressOut, record_id

@@ -6,9 +6,9 @@ from marshmallow import Schema, fields
 
 from models import Area
 from server.extensions import db
-from server.services.campaigns import campaign_for
-from server.services.ledger import ledger_view
-from server.services.scope import area_in_scope
+from server.services.canvassing.campaigns import campaign_for
+from server.services.ledger.counters import ledger_view
+from server.services.access.scope import area_in_scope
 
 from .blueprint import ApiBlueprint
 from .schemas import CountsOut, RatesOut, record_id

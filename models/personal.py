@@ -25,7 +25,7 @@ class Shown(enum.Enum):
 
     #: Only masked, on every page, API answer and export, to every reader (heads and admins included):
     #: names as 张** (``mask_name``), phone numbers as 138****5678 (``mask_phone``), both in
-    #: server/services/privacy.py. The one exception is the full phone number a head asks for with a
+    #: server/services/privacy/masking.py. The one exception is the full phone number a head asks for with a
     #: reason (查看完整号码): a POST, for heads and admins in scope, audited, never cached.
     MASKED = "masked"
     #: In full, to staff whose areas hold it (the worker of the grid, the head of the community, the admins

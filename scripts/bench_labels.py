@@ -49,7 +49,7 @@ def seed(url: str, households: int) -> None:
     from flask_migrate import upgrade
 
     from server.extensions import db
-    from server.services.demo_city import seed_demo_city
+    from server.services.demo.city import seed_demo_city
 
     with _app(url).app_context():
         upgrade()
@@ -69,8 +69,8 @@ def child(url: str, count: int, output: str) -> None:
     """Stream ``count`` labels from the database into ``output``; print rate and peak memory as JSON."""
     from models import Area, AreaLevel
     from server.extensions import db
-    from server.services.cjk_font import cjk_font
-    from server.services.labels import LabelRow, label_rows, write_labels
+    from server.services.registry.font import cjk_font
+    from server.services.registry.labels import LabelRow, label_rows, write_labels
 
     with _app(url).app_context():
         font = cjk_font()

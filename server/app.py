@@ -70,7 +70,7 @@ def _engine_options(url: str) -> dict:
 
 def register_extensions(app: Flask) -> None:
     from server.extensions import csrf, db, limiter, login_manager, migrate
-    from server.sqlite import tune_sqlite_connections
+    from server.database.sqlite import tune_sqlite_connections
 
     import models  # noqa: F401  (registers every table on the metadata, for Alembic)
 
@@ -93,11 +93,11 @@ def register_extensions(app: Flask) -> None:
     # Strong session protection keyed on the real client address, never a client-written X-Forwarded-For.
     login_manager._session_identifier_generator = client_identifier
 
-    from server.services.crypto import FieldCipher
+    from server.services.privacy.crypto import FieldCipher
 
     app.extensions["qiaomen.cipher"] = FieldCipher.from_config(app.config)
 
-    from server.services.uploads import configure_pillow
+    from server.services.files.uploads import configure_pillow
 
     configure_pillow()
 
@@ -135,8 +135,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from server.services.privacy import mask_name, mask_phone
-    from server.services.wechat_login import dev_login_on
+    from server.services.privacy.masking import mask_name, mask_phone
+    from server.services.wechat.login import dev_login_on
     from server.timefmt import local_time
 
     app.add_template_filter(local_time)

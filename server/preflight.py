@@ -17,7 +17,7 @@ def check_installation(config) -> None:
     Raises:
         ConfigError: naming what is missing and how to put it in place.
     """
-    from server.services.cjk_font import CJKFontMissing, cjk_font
+    from server.services.registry.font import CJKFontMissing, cjk_font
     from server.web.assets import missing_vendor_files
 
     missing = missing_vendor_files(config["ASSETS_DIR"])

@@ -16,8 +16,8 @@ import pytest
 
 from server.app import create_app
 from server.extensions import db
-from server.services.accounts import InvalidCredentials, authenticate, issue_invite_code
-from server.services.audit import record
+from server.services.access.accounts import InvalidCredentials, authenticate, issue_invite_code
+from server.services.access.audit import record
 from tests.field import bearer, upload, visit_payload
 from tests.resident import leave, sign
 from tests.staff import invite_sign_in, sign_in

@@ -8,9 +8,9 @@ import uuid
 from models import (AreaLevel, Building, CampaignStatus, CommunityType, Household, Occupancy, Outcome, Role, Visit,
                     household_label)
 from server.extensions import db
-from server.services.accounts import create_user
-from server.services.areas import create_area
-from server.services.campaigns import create_campaign
+from server.services.access.accounts import create_user
+from server.services.registry.areas import create_area
+from server.services.canvassing.campaigns import create_campaign
 
 _counter = itertools.count(1)
 

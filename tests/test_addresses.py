@@ -1,7 +1,7 @@
 """An address in one register cell is read as building, unit, floor and room, for the forms registers use."""
 import pytest
 
-from server.services.addresses import Address, parse_address
+from server.services.registry.addresses import Address, parse_address
 
 READ = [
     ("3栋2单元501室", Address("", "3栋", "2", "", "501")),

@@ -9,8 +9,8 @@ from werkzeug.serving import make_server
 
 from models import HouseholdProgress, LedgerArea, LedgerBuilding, User, Visit
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
-from server.services.wechat_login import dev_openid
+from server.services.access.accounts import issue_invite_code
+from server.services.wechat.login import dev_openid
 from tests.access_log import AccessLogHandler
 from tests.conftest import csrf_token_of
 from tests.field import bearer, visit_payload

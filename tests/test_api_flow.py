@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import Pledge, User, Visit
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
+from server.services.access.accounts import issue_invite_code
 from tests.field import upload, visit_payload
 
 API = "/api/mp/v1"
@@ -113,7 +113,7 @@ def test_revisits_are_the_households_not_home_last_time(client, app, field):
 
 
 def test_the_pledge_records_the_text_version_and_a_digest_of_its_content(client, app, field):
-    from server.services.pledges import pledge_digest
+    from server.services.pledges.chain import pledge_digest
     from tests.field import bearer
 
     headers = bearer(app, field.users["worker_a1"])

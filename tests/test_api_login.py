@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import User
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
+from server.services.access.accounts import issue_invite_code
 from tests.field import bearer, jpeg
 
 API = "/api/mp/v1"

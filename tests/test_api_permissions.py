@@ -6,8 +6,8 @@ import pytest
 
 from models import Role, SessionChannel
 from server.extensions import db as _db
-from server.services.api_tokens import issue_token
-from server.services.sessions import start_session
+from server.services.access.tokens import issue_token
+from server.services.access.sessions import start_session
 from tests.factories import make_tree, make_user
 from tests.field import bearer, upload, visit_payload
 

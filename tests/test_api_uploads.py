@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from models import StoredFile
 from server.extensions import db as _db
-from server.services.storage import LocalStorage
+from server.services.files.storage import LocalStorage
 from tests.field import bearer, jpeg
 
 API = "/api/mp/v1"

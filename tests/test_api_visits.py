@@ -129,7 +129,7 @@ def test_a_sync_batch_is_capped(client, field, headers):
 
 def test_a_signature_on_a_pledge_text_edited_since_the_phone_showed_it_is_refused_and_writes_nothing(
         client, field, headers):
-    from server.services.campaigns import publish_pledge_text
+    from server.services.canvassing.campaigns import publish_pledge_text
 
     publish_pledge_text(field.campaign, "生活垃圾分类承诺书", "本户承诺：分类投放，按时投放。")
     signature = upload(client, headers, "signature")

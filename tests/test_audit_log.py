@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from models import AuditEvent
 from models.audit import APPEND_ONLY_MESSAGE
 from server.extensions import db as _db
-from server.services.audit import record_read
+from server.services.access.audit import record_read
 from tests.field import bearer
 from tests.resident import sign
 from tests.staff import sign_in

@@ -8,8 +8,8 @@ from miniprogram_api.visits import VisitIn
 from models import Campaign, Household, User, Visit
 from server.app import create_app
 from server.extensions import db as _db
-from server.services.canvassing import record_visit
-from server.services.ledger_rebuild import rebuild_ledger
+from server.services.canvassing.visits import record_visit
+from server.services.ledger.rebuild import rebuild_ledger
 from tests.field import visit_payload
 
 

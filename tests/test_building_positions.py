@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from models import AuditEvent, Building, Outcome, PositionSource
 from server.extensions import db as _db
-from server.services.building_positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
+from server.services.registry.positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 count_unplaced, place_building, suggestions_under)
-from server.services.scope import OutOfScope
-from server.services.worker_activity import flags
+from server.services.access.scope import OutOfScope
+from server.services.reports.worker_activity import flags
 from tests.factories import make_building, make_households, make_visit
 from tests.staff import sign_in
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from models import AreaLevel, AuditEvent, Campaign, CampaignStatus, Role
 from server.extensions import db as _db
-from server.services.accounts import set_password
-from server.services.areas import create_area
+from server.services.access.accounts import set_password
+from server.services.registry.areas import create_area
 from tests.conftest import csrf_token_of
 from tests.factories import make_campaign, make_user
 from tests.staff import PASSWORD, sign_in
@@ -195,7 +195,7 @@ def test_an_admin_on_an_empty_database_lands_on_the_campaign_list_with_a_new_cam
 
 
 def test_a_head_reads_a_district_campaigns_figures_for_their_own_community_only(client, app, field):
-    from server.services.campaigns import campaign_figures
+    from server.services.canvassing.campaigns import campaign_figures
     from tests.field import bearer, visit_payload
 
     headers = bearer(app, field.users["worker_b1"])

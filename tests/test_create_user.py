@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import InviteCode, Role, User
 from server.extensions import db as _db
-from server.services.accounts import find_invite
+from server.services.access.accounts import find_invite
 from tests.factories import make_tree
 
 

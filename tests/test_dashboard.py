@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from models import AreaLevel, AuditEvent, CampaignStatus, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, User
 from server.extensions import db as _db
-from server.services.accounts import set_password
-from server.services.rankings import rankings
+from server.services.access.accounts import set_password
+from server.services.reports.rankings import rankings
 from server.timefmt import local_today
 from tests.conftest import csrf_token_of
 from tests.factories import make_campaign
@@ -133,7 +133,7 @@ def test_confirming_a_vacancy_takes_the_household_out_of_the_denominator(client,
     _db.session.expire_all()
     assert _db.session.get(LedgerArea, (visited.campaign.id, visited.community_a.id)).in_scope == before - 1
     assert household.occupancy is Occupancy.VACANT
-    from server.services.ledger_rebuild import rebuild_ledger
+    from server.services.ledger.rebuild import rebuild_ledger
 
     assert rebuild_ledger(visited.campaign).rollups_fixed == []
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from models import AuditEvent, Household, Role
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
-from server.services.door_codes import (RotationRefused, door_url, find_household_by_token, qr_png, qr_svg,
+from server.services.access.accounts import issue_invite_code
+from server.services.registry.door_codes import (RotationRefused, door_url, find_household_by_token, qr_png, qr_svg,
                                         rotate_door_token)
 from tests.conftest import csrf_token_of
 from tests.factories import make_building, make_campaign, make_household, make_tree, make_user

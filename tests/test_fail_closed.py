@@ -13,7 +13,7 @@ from models import Area
 from server.app import create_app
 from server.config import DATA_KEY_FILE, PROJECT_ROOT, SECRET_KEY_FILE, ConfigError, load_config
 from server.extensions import db as _db
-from server.services.accounts import DEMO_PASSWORD, set_password
+from server.services.access.accounts import DEMO_PASSWORD, set_password
 from tests.staff import sign_in
 
 FERNET_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="

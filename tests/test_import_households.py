@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from models import Area, AreaLevel, Building, CommunityType, Household, Occupancy
 from server.extensions import db as _db
-from server.services.household_files import FileFormatError, read_household_file
+from server.services.imports.household_files import FileFormatError, read_household_file
 from tests.registers import GOOD_ROWS, HEADER, households, import_file, write_csv, write_xlsx
 
 
@@ -135,9 +135,9 @@ def test_ten_thousand_rows_import_and_reimport_cleanly(runner, tmp_path):
 
 def test_the_same_household_in_distant_rows_is_caught_across_batches(db, tmp_path):
     from models import AreaLevel
-    from server.services.areas import create_area
-    from server.services.household_files import read_household_file
-    from server.services.household_import import ImportRejected, import_households
+    from server.services.registry.areas import create_area
+    from server.services.imports.household_files import read_household_file
+    from server.services.imports.households import ImportRejected, import_households
 
     path = write_csv(tmp_path / "far.csv", GOOD_ROWS + [GOOD_ROWS[0]])
     district = create_area("清溪区", AreaLevel.DISTRICT)

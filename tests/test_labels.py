@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import Household, Role
 from server.extensions import db as _db
-from server.services.door_codes import door_url
+from server.services.registry.door_codes import door_url
 from tests.factories import make_building, make_campaign, make_household, make_tree, make_user
 from tests.qr import decode_image, pdf_fonts, pdf_text, render_pdf_page
 

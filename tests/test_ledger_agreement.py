@@ -6,7 +6,7 @@ import pytest
 
 from models import Household, Occupancy, Role
 from server.extensions import db as _db
-from server.services.ledger_rebuild import rebuild_ledger
+from server.services.ledger.rebuild import rebuild_ledger
 from tests import ledger_pages
 from tests.conftest import csrf_token_of
 from tests.factories import make_building, make_campaign, make_tree, make_user

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy
 from server.extensions import db as _db
-from server.services.ledger import rate
-from server.services.ledger_rebuild import expected_rollups, rebuild_ledger
-from server.services.occupancy import confirm_vacant, revert_vacant
-from server.services.retention import purge_campaign
-from server.services.storage import LocalStorage
+from server.services.ledger.counters import rate
+from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
+from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
+from server.services.privacy.retention import purge_campaign
+from server.services.files.storage import LocalStorage
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
 from tests.staff import sign_in
@@ -146,7 +146,7 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
 def test_vacant_households_leave_the_denominator(client, app, field):
     field.households_a1[0].occupancy = Occupancy.VACANT
     _db.session.commit()
-    from server.services.ledger_rebuild import refresh_population
+    from server.services.ledger.rebuild import refresh_population
 
     refresh_population(field.campaign)
     _db.session.commit()

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from models.personal import PERSONAL, Shown
-from server.services.privacy import mask_name, mask_phone
+from server.services.privacy.masking import mask_name, mask_phone
 from tests.crawl import CALLERS, become, crawl, readable, seed
 
 # A number standing on its own: not a run of digits inside a hex hash, a UUID or a token, which pages show too.

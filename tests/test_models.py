@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from models import Area, AreaLevel, Campaign, Household, Occupancy, PledgeTextInUse, household_label, text_sha256
-from server.services.areas import AreaError, create_area
+from server.services.registry.areas import AreaError, create_area
 from tests.factories import make_building, make_campaign, make_household, make_tree
 
 

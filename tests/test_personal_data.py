@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import AuditEvent, Base, Household, Visit
 from models.personal import NOT_PERSONAL, PERSONAL
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
+from server.services.access.accounts import issue_invite_code
 from tests.field import bearer, visit_payload
 from tests.conftest import csrf_token_of
 from tests.staff import invite_sign_in, sign_in
@@ -131,7 +131,7 @@ def test_no_one_outside_the_community_nor_below_a_head_can_unmask(client, app, f
 
 
 def test_a_mobile_number_typed_into_free_text_is_stored_masked():
-    from server.services.privacy import mask_phones_in
+    from server.services.privacy.masking import mask_phones_in
 
     assert mask_phones_in("请回电13812345678，或 139-8765-4321、137 0000 1111") == \
         "请回电138****5678，或 139****4321、137****1111"
@@ -141,6 +141,6 @@ def test_a_mobile_number_typed_into_free_text_is_stored_masked():
 
 @pytest.mark.parametrize("name, shown", [("张三丰", "张**"), ("欧阳娜娜", "欧***"), ("李", "*"), ("", "")])
 def test_a_name_is_masked_to_its_first_character_and_a_one_character_name_entirely(name, shown):
-    from server.services.privacy import mask_name
+    from server.services.privacy.masking import mask_name
 
     assert mask_name(name) == shown

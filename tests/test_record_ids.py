@@ -5,7 +5,7 @@ import pytest
 
 from models import Feedback
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
+from server.services.access.accounts import issue_invite_code
 from tests.resident import leave
 from tests.routes import id_routes, page_routes
 from tests.staff import invite_sign_in, sign_in

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Building, ColumnMapping, Household
 from server.extensions import db as _db
-from server.services.staged_imports import MAX_AGE_SECONDS, sweep_staged
+from server.services.imports.staged import MAX_AGE_SECONDS, sweep_staged
 from tests.conftest import csrf_token_of
 from tests.registers import community_register
 from tests.staff import sign_in

@@ -5,9 +5,9 @@ from sqlalchemy import func, select, text
 
 from models import Feedback, FeedbackChannel, FeedbackStatus
 from server.extensions import db as _db
-from server.services.crypto import FieldCipher
-from server.services.feedback import FeedbackError, close_feedback, reply_to_feedback
-from server.services.privacy import mask_phone
+from server.services.privacy.crypto import FieldCipher
+from server.services.canvassing.feedback import FeedbackError, close_feedback, reply_to_feedback
+from server.services.privacy.masking import mask_phone
 from tests.field import bearer, visit_payload
 from tests.resident import feedback_form, leave
 
@@ -52,7 +52,7 @@ def test_a_workers_visit_feedback_lands_in_the_same_place_and_its_reply_shows_at
 
 
 def test_feedback_moves_open_replied_closed(field, db):
-    from server.services.feedback import leave_feedback
+    from server.services.canvassing.feedback import leave_feedback
 
     feedback = leave_feedback(field.households_a1[0], field.campaign, "other", "谢谢", FeedbackChannel.RESIDENT_PHONE)
     reply_to_feedback(feedback, field.users["head_a"], "不客气")

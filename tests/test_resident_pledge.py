@@ -106,7 +106,7 @@ def test_risky_names_are_refused_and_review_ones_kept_and_flagged(client, app, w
 
 
 def test_a_pledge_text_edited_while_the_resident_read_it_is_not_signed_until_the_new_one_is_read(client, field):
-    from server.services.campaigns import publish_pledge_text
+    from server.services.canvassing.campaigns import publish_pledge_text
 
     token = field.households_a1[0].token
     form = {**door_form(client, token), "signer_name": "张三", "relation": "family", "consent": "1",

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models import InviteCode, LoginSession, utcnow
 from server.extensions import db as _db
-from server.services.accounts import issue_invite_code
+from server.services.access.accounts import issue_invite_code
 from tests.conftest import csrf_token_of
 from tests.field import bearer
 from tests.staff import invite_sign_in, sign_in
@@ -77,7 +77,7 @@ def test_the_api_logout_ends_that_token_and_no_other(app, client, field):
 def test_a_token_without_its_sign_in_is_refused(app, client, field):
     import datetime as dt
 
-    from server.services.api_tokens import issue_token
+    from server.services.access.tokens import issue_token
 
     with pytest.raises(ValueError):
         issue_token(app.config["SECRET_KEY"], dt.timedelta(hours=1), user=field.users["worker_a1"])

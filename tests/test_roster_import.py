@@ -7,8 +7,8 @@ from sqlalchemy import func, select, text
 
 from models import AreaLevel, AuditEvent, InviteCode, Role, User
 from server.extensions import db as _db
-from server.services.accounts import deactivate_user, find_invite
-from server.services.areas import create_area
+from server.services.access.accounts import deactivate_user, find_invite
+from server.services.registry.areas import create_area
 from tests.qr import decode_image, pdf_text, render_pdf_page
 from tests.rosters import GOOD_ROWS, import_roster_file, write_csv, write_xlsx
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, RosterSheet, User
 from server.extensions import db as _db
-from server.services.roster_import import read_roster
+from server.services.imports.roster import read_roster
 from tests.conftest import csrf_token_of
 from tests.qr import pdf_text
 from tests.rosters import GOOD_ROWS, HEADER

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import Area, AreaLevel, Building, Campaign, CampaignStatus, Household, Role, User
 from server.extensions import db as _db
-from server.services.demo_city import CITY_CENTER, DEMO_PASSWORD
+from server.services.demo.city import CITY_CENTER, DEMO_PASSWORD
 
 
 def seed(runner, *args):

@@ -154,7 +154,7 @@ def test_camera_and_geolocation_are_allowed_to_the_worker_pages_only_and_every_o
 
 
 def test_every_cookie_the_app_sets_or_clears_is_samesite(client, app, field):
-    from server.services.accounts import issue_invite_code
+    from server.services.access.accounts import issue_invite_code
     from tests.crawl import crawl, seed
     from tests.staff import invite_sign_in, sign_in
 

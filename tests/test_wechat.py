@@ -6,7 +6,7 @@ from sqlalchemy import select
 from models import Role, WeChatAccessToken
 from server.app import create_app
 from server.extensions import db as _db
-from server.services.wechat import WeChatClient, WeChatError, WeChatUnavailable
+from server.services.wechat.client import WeChatClient, WeChatError, WeChatUnavailable
 from tests.factories import make_building, make_household, make_tree, make_user
 from tests.qr import decode_image
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models import InviteCode
 from server.extensions import db as _db
-from server.services.accounts import deactivate_user, issue_invite_code
+from server.services.access.accounts import deactivate_user, issue_invite_code
 from tests.staff import invite_sign_in, sign_in
 
 
@@ -61,7 +61,7 @@ def test_heads_use_the_dashboard_not_the_worker_pages(client, field):
 
 
 def test_a_head_invite_code_cannot_open_the_worker_pages(client, field):
-    from server.services.accounts import issue_invite_code as issue
+    from server.services.access.accounts import issue_invite_code as issue
 
     code = issue(field.users["head_a"])
     _db.session.commit()

@@ -20,7 +20,7 @@ BATCH = 1000
 
 
 def _cipher():
-    from server.services.crypto import FieldCipher
+    from server.services.privacy.crypto import FieldCipher
 
     return FieldCipher.from_config(current_app.config)
 

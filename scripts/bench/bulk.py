@@ -40,9 +40,9 @@ def _peak_mb() -> float:
 def task_import(url: str, folder: str, rows: int) -> dict:
     from models import AreaLevel
     from server.extensions import db
-    from server.services.areas import create_area
-    from server.services.household_files import SourceRow
-    from server.services.household_import import import_households
+    from server.services.registry.areas import create_area
+    from server.services.imports.household_files import SourceRow
+    from server.services.imports.households import import_households
 
     def register():  # generated as a file is read: one row at a time
         for n in range(rows):
@@ -67,7 +67,7 @@ def task_import(url: str, folder: str, rows: int) -> dict:
 def task_rebuild(url: str, folder: str, rows: int) -> dict:
     from models import Campaign
     from server.extensions import db
-    from server.services.ledger_rebuild import rebuild_ledger
+    from server.services.ledger.rebuild import rebuild_ledger
 
     with app_for(url, Path(folder)).app_context():
         campaign = db.session.get(Campaign, 1)
@@ -82,7 +82,7 @@ def task_rebuild(url: str, folder: str, rows: int) -> dict:
 def task_export(url: str, folder: str, rows: int) -> dict:
     from models import Area, Campaign
     from server.extensions import db
-    from server.services.ledger_export import export_ledger
+    from server.services.reports.ledger_export import export_ledger
 
     with app_for(url, Path(folder)).app_context():
         campaign, district = db.session.get(Campaign, 1), db.session.get(Area, 1)
@@ -95,8 +95,8 @@ def task_export(url: str, folder: str, rows: int) -> dict:
 def task_labels(url: str, folder: str, rows: int) -> dict:
     from models import Area
     from server.extensions import db
-    from server.services.cjk_font import cjk_font
-    from server.services.labels import LabelRow, label_rows, write_labels
+    from server.services.registry.font import cjk_font
+    from server.services.registry.labels import LabelRow, label_rows, write_labels
 
     with app_for(url, Path(folder)).app_context():
         font = cjk_font()
@@ -132,7 +132,7 @@ def seeded_city(url: str, folder: str, households: int, visited: float = 0.4) ->
 
     from scripts.bench.ledger_scale import seed_visits
     from server.extensions import db
-    from server.services.demo_city import seed_demo_city
+    from server.services.demo.city import seed_demo_city
 
     with app_for(url, Path(folder)).app_context():
         upgrade()

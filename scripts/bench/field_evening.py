@@ -65,10 +65,10 @@ def prepare(url: str, folder: Path, households: int, workers: int) -> dict:
 
     from models import AreaLevel, Building, Household, Role, User
     from server.extensions import db
-    from server.services.accounts import create_user, set_password
-    from server.services.areas import areas_under
-    from server.services.demo_city import seed_demo_city
-    from server.services.sessions import api_token
+    from server.services.access.accounts import create_user, set_password
+    from server.services.registry.areas import areas_under
+    from server.services.demo.city import seed_demo_city
+    from server.services.access.sessions import api_token
 
     app = app_for(url, folder)
     with app.app_context():
@@ -157,7 +157,7 @@ def verify(url: str, folder: Path, campaign_id: int, recorder: Recorder) -> tupl
 
     from models import Campaign, Visit
     from server.extensions import db
-    from server.services.ledger_rebuild import rebuild_ledger
+    from server.services.ledger.rebuild import rebuild_ledger
 
     with app_for(url, folder).app_context():
         stored = set(db.session.scalars(select(Visit.id)))

@@ -34,8 +34,8 @@ def seed(url: str, workdir: Path, households: int) -> dict:
 
     from models import Area, Building, Household, Role, User, user_area
     from server.extensions import db
-    from server.services.sessions import api_token
-    from server.services.demo_city import seed_demo_city
+    from server.services.access.sessions import api_token
+    from server.services.demo.city import seed_demo_city
 
     app = app_for(url, workdir)
     with app.app_context():

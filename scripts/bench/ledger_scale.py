@@ -36,8 +36,8 @@ def seed_visits(campaign, share: float, rng: random.Random) -> int:
 
     from models import Household, Outcome, Pledge, PledgeChannel, Relation, Role, StoredFile, User, Visit, FileKind
     from server.extensions import db
-    from server.services.bulk import bulk_insert
-    from server.services.ledger_rebuild import rebuild_ledger
+    from server.database.bulk import bulk_insert
+    from server.services.ledger.rebuild import rebuild_ledger
 
     worker = db.session.scalars(select(User).where(User.role == Role.GRID_WORKER)).first()
     signature = StoredFile(id=uuid.uuid4().hex, owner_id=worker.id, kind=FileKind.SIGNATURE, sha256="0" * 64,
@@ -75,7 +75,7 @@ def naive(campaign, area):
 
     from models import Building, Household, Pledge, Visit
     from server.extensions import db
-    from server.services.areas import grid_ids_under
+    from server.services.registry.areas import grid_ids_under
 
     contacted = case((Visit.outcome == "contacted", Visit.household_id))
     return db.session.execute(
@@ -102,8 +102,8 @@ def run(backend: str, size: int) -> list[dict]:
 
     from models import Area, AreaLevel
     from server.extensions import db
-    from server.services.demo_city import seed_demo_city
-    from server.services.ledger import ledger_view
+    from server.services.demo.city import seed_demo_city
+    from server.services.ledger.counters import ledger_view
     from flask_migrate import upgrade
 
     with tempfile.TemporaryDirectory() as folder, fresh_database(backend, Path(folder)) as url:

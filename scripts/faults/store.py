@@ -57,7 +57,7 @@ def file_state(url: str, folder: Path, abandoned: dict[str, str]) -> FileState:
     """``abandoned``: the id and SHA-256 of each photo whose phone died before posting its visit."""
     from models import Pledge, StoredFile, Visit
     from server.extensions import db
-    from server.services.storage import LocalStorage
+    from server.services.files.storage import LocalStorage
 
     storage = LocalStorage(folder / "uploads")
     paths = list(storage.files())
@@ -79,7 +79,7 @@ def age_uploads(url: str, folder: Path, by: dt.timedelta) -> None:
     """Move every upload row and file ``by`` into the past, as if the evening had been that long ago."""
     from models import StoredFile
     from server.extensions import db
-    from server.services.storage import LocalStorage
+    from server.services.files.storage import LocalStorage
 
     with app_for(url, folder).app_context():
         for stored in db.session.scalars(select(StoredFile)):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Area, AreaLevel, CommunityType
 from server.extensions import db
-from server.services.areas import AreaError, add_child_area, area_tree
+from server.services.registry.areas import AreaError, add_child_area, area_tree
 
 
 @click.command("create-area")

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from models import Area, Campaign, CampaignStatus
 from server.extensions import db
-from server.services.campaigns import (NOTICE_TEXT, PLEDGE_TITLE, CampaignError, activate_campaign, create_campaign,
+from server.services.canvassing.campaigns import (NOTICE_TEXT, PLEDGE_TITLE, CampaignError, activate_campaign, create_campaign,
                                        end_campaign, material_specs)
 
 

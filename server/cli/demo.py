@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models import Area, Role
 from server.extensions import db
-from server.services.demo_activity import simulate_field_work
-from server.services.demo_city import DEMO_PASSWORD, seed_demo_city
+from server.services.demo.activity import simulate_field_work
+from server.services.demo.city import DEMO_PASSWORD, seed_demo_city
 
 from .progress import Progress
 

@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 
 from models import Area, Campaign
 from server.extensions import db
-from server.services.areas import count_households_under
-from server.services.cjk_font import CJKFontMissing, cjk_font
-from server.services.labels import area_labels
+from server.services.registry.areas import count_households_under
+from server.services.registry.font import CJKFontMissing, cjk_font
+from server.services.registry.labels import area_labels
 
 from .progress import Progress
 

@@ -10,10 +10,10 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from models import utcnow
-from server.services.backup import BackupNotSupported, backup_sqlite
-from server.services.file_sweep import sweep_files
-from server.services.staged_imports import sweep_staged
-from server.services.storage import LocalStorage
+from server.database.backup import BackupNotSupported, backup_sqlite
+from server.services.files.sweep import sweep_files
+from server.services.imports.staged import sweep_staged
+from server.services.files.storage import LocalStorage
 
 
 @click.command("backup")

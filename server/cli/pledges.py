@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from models import Campaign
 from server.extensions import db
-from server.services.pledges import verify_chain
-from server.services.storage import LocalStorage
+from server.services.pledges.chain import verify_chain
+from server.services.files.storage import LocalStorage
 
 
 @click.command("verify-pledges")

@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from models import Campaign, utcnow
 from server.extensions import db
-from server.services.retention import TooEarly, purge_campaign
-from server.services.storage import LocalStorage
+from server.services.privacy.retention import TooEarly, purge_campaign
+from server.services.files.storage import LocalStorage
 
 
 @click.command("purge")

@@ -10,11 +10,11 @@ from flask.cli import with_appcontext
 
 from models import Area
 from server.extensions import db
-from server.services import audit
-from server.services.cjk_font import CJKFontMissing, cjk_font
-from server.services.invite_sheet import write_invite_sheet
-from server.services.roster_import import RosterRejected, check_roster, import_roster, read_roster
-from server.services.table_files import FileFormatError
+from server.services.access import audit
+from server.services.registry.font import CJKFontMissing, cjk_font
+from server.services.imports.invite_sheet import write_invite_sheet
+from server.services.imports.roster import RosterRejected, check_roster, import_roster, read_roster
+from server.services.imports.table_files import FileFormatError
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from models import Area, Role
 from server.extensions import db
-from server.services.accounts import AccountError, create_user, password_account, reset_password
+from server.services.access.accounts import AccountError, create_user, password_account, reset_password
 
 
 @click.command("create-user")

@@ -1,6 +1,6 @@
 """Staff sign-in with a password and a session cookie, with lock-out after repeated failures.
 
-Every sign-in is a ``LoginSession`` on the server (``server.services.sessions``): the session cookie and the
+Every sign-in is a ``LoginSession`` on the server (``server.services.access.sessions``): the session cookie and the
 remember cookie name it, and logging out revokes it.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from models import SessionChannel, User
 from server.extensions import db, limiter
-from server.services.accounts import AccountLocked, InvalidCredentials, PublicPassword, authenticate, login_network
-from server.services.sessions import end_session, signed_in_user, start_session
+from server.services.access.accounts import AccountLocked, InvalidCredentials, PublicPassword, authenticate, login_network
+from server.services.access.sessions import end_session, signed_in_user, start_session
 from server.timefmt import local_time
 from server.web.forms import LoginForm
 from server.web.redirects import safe_next

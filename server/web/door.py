@@ -15,14 +15,14 @@ from flask_login import current_user
 from models import FeedbackCategory, Relation
 from server.errors import error_payload
 from server.extensions import db, limiter
-from server.services.audit import record_read
-from server.services.door_codes import find_household_by_token, mask_label
-from server.services.feedback import door_feedback
-from server.services.pledges import check_pledge, find_pledge
-from server.services.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
+from server.services.access.audit import record_read
+from server.services.registry.door_codes import find_household_by_token, mask_label
+from server.services.canvassing.feedback import door_feedback
+from server.services.pledges.chain import check_pledge, find_pledge
+from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
                                       active_campaign, feedback_from_door, sign_from_door)
-from server.services.scope import household_in_scope
-from server.services.storage import LocalStorage
+from server.services.access.scope import household_in_scope
+from server.services.files.storage import LocalStorage
 from server.timefmt import local_time
 
 bp = Blueprint("door", __name__)

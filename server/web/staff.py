@@ -8,16 +8,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from server.extensions import db
-from server.services.areas import areas_under, count_households_under, summarize_area
-from server.services.audit import record_read
-from server.services.campaigns import campaign_for, campaigns_of, sees_drafts
-from server.services.cjk_font import CJKFontMissing, cjk_font
-from server.services.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
-from server.services.labels import area_labels
-from server.services.miniprogram_codes import miniprogram_code
-from server.services.privacy import mask_phone
-from server.services.scope import OutOfScope, get_area, get_household
-from server.services.wechat import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
+from server.services.registry.areas import areas_under, count_households_under, summarize_area
+from server.services.access.audit import record_read
+from server.services.canvassing.campaigns import campaign_for, campaigns_of, sees_drafts
+from server.services.registry.font import CJKFontMissing, cjk_font
+from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
+from server.services.registry.labels import area_labels
+from server.services.wechat.codes import miniprogram_code
+from server.services.privacy.masking import mask_phone
+from server.services.access.scope import OutOfScope, get_area, get_household
+from server.services.wechat.client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 from server.web.record_ids import query_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -18,12 +18,12 @@ from wtforms.validators import DataRequired, Length
 
 from models import FIELD_ROLES, SessionChannel
 from server.extensions import db, limiter
-from server.services import ledger
-from server.services.accounts import InviteNotValid, redeem_invite
-from server.services.campaigns import campaigns_covering, worker_campaign
-from server.services.sessions import api_token
-from server.services.walk_list import find_doors, walk_list, worker_doors, worker_grids
-from server.services.worker_activity import today_for
+from server.services.ledger import counters as ledger
+from server.services.access.accounts import InviteNotValid, redeem_invite
+from server.services.canvassing.campaigns import campaigns_covering, worker_campaign
+from server.services.access.sessions import api_token
+from server.services.canvassing.walk_list import find_doors, walk_list, worker_doors, worker_grids
+from server.services.reports.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
 from server.web.record_ids import query_id
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import Building, PositionSource, User
 from server.extensions import db
-from server.services.demo_city import DEMO_PASSWORD
+from server.services.demo.city import DEMO_PASSWORD
 from tests.browser.test_dashboard_pages import ARTIFACTS
 from tests.browser.conftest import sign_in
 

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from models import AreaLevel, Campaign, CampaignStatus, Role
 from server.extensions import db
-from server.services.accounts import create_user
-from server.services.areas import create_area
+from server.services.access.accounts import create_user
+from server.services.registry.areas import create_area
 from tests.browser.conftest import sign_in
 
 PASSWORD = "street-office-9"

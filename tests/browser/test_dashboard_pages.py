@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Area, Building, LedgerArea, User
 from server.extensions import db
-from server.services.demo_city import DEMO_PASSWORD
+from server.services.demo.city import DEMO_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}

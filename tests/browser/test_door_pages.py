@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from models import Building, Household, User
 from server.extensions import db
-from server.services.demo_city import DEMO_PASSWORD
-from server.services.door_codes import mask_label
+from server.services.demo.city import DEMO_PASSWORD
+from server.services.registry.door_codes import mask_label
 
 
 def a_household_of(live_server, username="head1"):

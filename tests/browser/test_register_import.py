@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import Building, Household, User
 from server.extensions import db
-from server.services.demo_city import DEMO_PASSWORD
+from server.services.demo.city import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

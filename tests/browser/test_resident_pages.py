@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from models import Building, Feedback, Household, Pledge, User
 from server.extensions import db
-from server.services.feedback import reply_to_feedback
+from server.services.canvassing.feedback import reply_to_feedback
 
 
 def a_door(live_server, index=0):

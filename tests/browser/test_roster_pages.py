@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from models import AreaLevel, User
 from server.extensions import db
-from server.services.areas import areas_under
-from server.services.demo_city import DEMO_PASSWORD
+from server.services.registry.areas import areas_under
+from server.services.demo.city import DEMO_PASSWORD
 from tests.browser.conftest import PHONE
 from tests.qr import decode_image, pdf_text, render_pdf_page
 from tests.browser.conftest import sign_in

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from models import Building, Household, HouseholdProgress, Pledge, Role, Standing, User, Visit, user_area
 from server.extensions import db
-from server.services.accounts import issue_invite_code
-from server.services.worker_activity import distance_m
+from server.services.access.accounts import issue_invite_code
+from server.services.reports.worker_activity import distance_m
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from models import AreaLevel, Role
 from server.extensions import db
-from server.services.accounts import AccountError, appoint_staff, may_appoint
-from server.services.areas import AreaError, add_child_area, area_tree
-from server.services.scope import OutOfScope, get_area
+from server.services.access.accounts import AccountError, appoint_staff, may_appoint
+from server.services.registry.areas import AreaError, add_child_area, area_tree
+from server.services.access.scope import OutOfScope, get_area
 from server.web.forms import AddAreaForm, AppointStaffForm
 
 from . import bp, optional_selection

@@ -9,13 +9,13 @@ from flask_login import current_user
 from models import Area, AreaLevel, CampaignStatus
 from models.base import MAX_RECORD_ID
 from server.extensions import db
-from server.services.areas import areas_of
-from server.services.campaigns import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, CampaignError,
+from server.services.registry.areas import areas_of
+from server.services.canvassing.campaigns import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, CampaignError,
                                        CampaignRefused, MaterialSpec, activate_campaign, campaign_figures, next_period,
                                        campaigns_of, create_campaign, delete_campaign, end_campaign, get_campaign,
                                        get_run_campaign, has_records, may_run, may_run_campaigns, new_round,
                                        update_campaign)
-from server.services.scope import OutOfScope
+from server.services.access.scope import OutOfScope
 from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm
 
 from . import bp, optional_selection

@@ -6,8 +6,8 @@ import tempfile
 from flask import current_app, request, send_file
 from flask_login import current_user
 
-from server.services.audit import record_read
-from server.services.ledger_export import export_ledger
+from server.services.access.audit import record_read
+from server.services.reports.ledger_export import export_ledger
 
 from . import bp, selection
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from models import Building, Feedback, FeedbackCategory, FeedbackStatus, Household
 from server.extensions import db
-from server.services.areas import areas_under
-from server.services.coverage import households_under_clause
-from server.services.crypto import FieldCipher
-from server.services.feedback import FeedbackError, close_feedback, reply_to_feedback
-from server.services.privacy import mask_phone
-from server.services.scope import household_in_scope
+from server.services.registry.areas import areas_under
+from server.services.reports.coverage import households_under_clause
+from server.services.privacy.crypto import FieldCipher
+from server.services.canvassing.feedback import FeedbackError, close_feedback, reply_to_feedback
+from server.services.privacy.masking import mask_phone
+from server.services.access.scope import household_in_scope
 from server.timefmt import SHANGHAI
 from server.web.record_ids import query_id
 from server.web.redirects import safe_next

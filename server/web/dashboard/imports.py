@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from server.extensions import db
-from server.services.household_files import HEADER_OF, FileFormatError
-from server.services.household_import import ImportRejected
-from server.services.privacy import mask_phone
-from server.services.register_import import Preview, confirm_upload, map_upload, preview_upload, upload_header
-from server.services.register_template import register_template
-from server.services.staged_imports import NotStaged, discard_import, stage_import, staged_import
+from server.services.imports.household_files import HEADER_OF, FileFormatError
+from server.services.imports.households import ImportRejected
+from server.services.privacy.masking import mask_phone
+from server.services.imports.register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
+from server.services.imports.register_template import register_template
+from server.services.imports.staged import NotStaged, discard_import, stage_import, staged_import
 from server.web.forms import ConfirmForm, ImportHouseholdsForm, column_mapping_form
 
 from . import area_or_404, bp, selection

@@ -6,18 +6,18 @@ from flask_login import current_user
 
 from models import Building, Household, LedgerBuilding
 from server.extensions import db
-from server.services.areas import buildings_under
-from server.services.audit import record_read
-from server.services.building_chart import STATES, building_chart, household_record
-from server.services.building_positions import may_place, suggestions_under
-from server.services.coverage import overview as coverage_overview
-from server.services.ledger import rates
-from server.services.occupancy import confirm_vacant, revert_vacant
-from server.services.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
-from server.services.privacy import mask_phone
-from server.services.scope import OutOfScope, get_file
-from server.services.storage import LocalStorage
-from server.services.uploads import file_extension
+from server.services.registry.areas import buildings_under
+from server.services.access.audit import record_read
+from server.services.reports.building_chart import STATES, building_chart, household_record
+from server.services.registry.positions import may_place, suggestions_under
+from server.services.reports.coverage import overview as coverage_overview
+from server.services.ledger.counters import rates
+from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
+from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
+from server.services.privacy.masking import mask_phone
+from server.services.access.scope import OutOfScope, get_file
+from server.services.files.storage import LocalStorage
+from server.services.files.uploads import file_extension
 
 from . import bp, building_or_404, household_or_404, selection
 

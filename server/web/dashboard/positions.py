@@ -9,9 +9,9 @@ from werkzeug.exceptions import UnprocessableEntity
 from models import Building
 from server.errors import translate_messages
 from server.extensions import db
-from server.services.building_positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
+from server.services.registry.positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 place_building)
-from server.services.scope import OutOfScope
+from server.services.access.scope import OutOfScope
 
 from . import bp, building_or_404
 

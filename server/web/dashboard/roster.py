@@ -9,12 +9,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from server.extensions import db
-from server.services.cjk_font import cjk_font
-from server.services.roster_import import (PreviewExpired, RosterRejected, import_previewed_roster,
+from server.services.registry.font import cjk_font
+from server.services.imports.roster import (PreviewExpired, RosterRejected, import_previewed_roster,
                                            invite_sheet_for, preview_roster, write_invite_sheet_pdf,
                                            write_roster_template)
-from server.services.scope import OutOfScope
-from server.services.table_files import FileFormatError
+from server.services.access.scope import OutOfScope
+from server.services.imports.table_files import FileFormatError
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
 
 from . import bp, selection

@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from models import FIELD_ROLES, AreaLevel, Role, User, user_area
 from server.extensions import db
-from server.services.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
-from server.services.areas import areas_under
-from server.services.door_codes import qr_png
-from server.services.scope import OutOfScope, get_worker, manages
+from server.services.access.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
+from server.services.registry.areas import areas_under
+from server.services.registry.door_codes import qr_png
+from server.services.access.scope import OutOfScope, get_worker, manages
 from server.web.forms import InviteWorkerForm
 
 from . import bp, selection

@@ -6,10 +6,10 @@ from itertools import groupby
 from flask import render_template
 
 from models import AreaLevel
-from server.services.building_positions import count_unplaced
-from server.services.rankings import rankings as rank_areas
-from server.services.revisits import not_yet_visited, revisits_due
-from server.services.worker_activity import flags, worker_days
+from server.services.registry.positions import count_unplaced
+from server.services.reports.rankings import rankings as rank_areas
+from server.services.reports.revisits import not_yet_visited, revisits_due
+from server.services.reports.worker_activity import flags, worker_days
 
 from . import bp, selection
 

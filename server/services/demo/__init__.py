@@ -1,0 +1,4 @@
+"""The demo city and its fortnight of door-knocking."""
+
+from .activity import simulate_field_work
+from .city import DEMO_PASSWORD, seed_demo_city

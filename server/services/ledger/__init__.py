@@ -1,0 +1,4 @@
+"""The live ledger (台账): counters that move with every visit, and their recount."""
+
+from .counters import LedgerView, ledger_view, local_day, rate, rates
+from .rebuild import days_counted_in_scope, rebuild_ledger, refresh_population
