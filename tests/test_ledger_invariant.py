@@ -11,7 +11,7 @@ from server.extensions import db as _db
 from server.services.ledger.counters import rate
 from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
-from server.services.privacy.retention import purge_campaign
+from server.services.privacy.retention import PurgeReport, purge_step
 from server.services.files.storage import LocalStorage
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
@@ -107,9 +107,10 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
                 _db.session.commit()
             continue
         if roll < 0.2:  # the campaign's photos, signatures and GPS are purged
-            purge_campaign(field.campaign, 0, storage,
-                           dt.datetime.combine(field.campaign.end_date + dt.timedelta(days=2), dt.time(),
-                                               dt.timezone.utc))
+            moment, report = dt.datetime.combine(field.campaign.end_date + dt.timedelta(days=2), dt.time(),
+                                                 dt.timezone.utc), PurgeReport()
+            while purge_step(field.campaign, 0, storage, moment, report):
+                _db.session.commit()
             done["purged"] += 1
             continue
         if sent and roll < 0.36:

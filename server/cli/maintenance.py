@@ -11,7 +11,8 @@ from sqlalchemy.engine import make_url
 
 from models import utcnow
 from server.database.backup import BackupNotSupported, backup_sqlite
-from server.services.files.sweep import sweep_files
+from server.extensions import db
+from server.services.files.sweep import sweep_stray_files, sweep_unused_rows
 from server.services.imports.staged import sweep_staged
 from server.services.files.storage import LocalStorage
 
@@ -43,7 +44,12 @@ def backup_command(output: Path | None) -> None:
 def sweep_files_command(grace_days: int) -> None:
     """Delete uploads no visit or pledge uses (after the grace period), files on disk with no record, and registers
     uploaded for import over an hour ago."""
-    report = sweep_files(LocalStorage(current_app.config["UPLOAD_DIR"]), utcnow(), dt.timedelta(days=grace_days))
+    now, grace = utcnow(), dt.timedelta(days=grace_days)
+    rows = 0
+    while deleted := sweep_unused_rows(now, grace):  # a batch at a time, each committed
+        rows += deleted
+        db.session.commit()
+    files = sweep_stray_files(LocalStorage(current_app.config["UPLOAD_DIR"]), now, grace)
     staged = sweep_staged()  # registers uploaded for import, neither confirmed nor cancelled within the hour
-    click.echo(f"删除未被使用的上传记录 {report.rows_deleted} 条，磁盘上的孤立文件 {report.files_deleted} 个，"
+    click.echo(f"删除未被使用的上传记录 {rows} 条，磁盘上的孤立文件 {files} 个，"
                f"过期的待导入台账 {staged} 个")

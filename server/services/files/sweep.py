@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, select
 
@@ -16,12 +15,6 @@ from models import Pledge, StoredFile, Visit
 from server.extensions import db
 
 BATCH = 1000
-
-
-@dataclass
-class SweepReport:
-    rows_deleted: int = 0    # upload rows no visit or pledge refers to, past the grace period
-    files_deleted: int = 0   # files on disk with no row, and leftovers of interrupted writes
 
 
 def _unreferenced(cutoff: dt.datetime):
@@ -32,14 +25,21 @@ def _unreferenced(cutoff: dt.datetime):
     ).order_by(StoredFile.id).limit(BATCH)
 
 
-def sweep_files(storage, now: dt.datetime, grace: dt.timedelta = dt.timedelta(days=7)) -> SweepReport:
-    """Delete unreferenced upload rows older than ``grace``, then every file on disk no row keeps. Commits."""
-    report = SweepReport()
-    cutoff = now - grace
-    while batch := list(db.session.scalars(_unreferenced(cutoff))):
+def sweep_unused_rows(now: dt.datetime, grace: dt.timedelta = dt.timedelta(days=7)) -> int:
+    """Delete one batch of upload rows no visit or pledge uses, older than ``grace``; how many went (0: none left).
+
+    Flushes: the caller commits after each batch, so a long sweep holds no lock for long.
+    """
+    batch = list(db.session.scalars(_unreferenced(now - grace)))
+    if batch:
         db.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in batch])))
-        report.rows_deleted += len(batch)
-        db.session.commit()
+    return len(batch)
+
+
+def sweep_stray_files(storage, now: dt.datetime, grace: dt.timedelta = dt.timedelta(days=7)) -> int:
+    """Delete every file on disk older than ``grace`` that no row keeps; how many went. Writes no row."""
+    cutoff = now - grace
+    deleted = 0
     old_files = (path for path in storage.files()
                  if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) < cutoff)
     while batch := list(itertools.islice(old_files, BATCH)):
@@ -49,6 +49,6 @@ def sweep_files(storage, now: dt.datetime, grace: dt.timedelta = dt.timedelta(da
         for path, sha256 in names.items():
             if sha256 not in kept:
                 path.unlink(missing_ok=True)
-                report.files_deleted += 1
-        db.session.rollback()
-    return report
+                deleted += 1
+        db.session.rollback()  # ends the read, so a long sweep holds no snapshot open
+    return deleted

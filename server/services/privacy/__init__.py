@@ -3,4 +3,4 @@
 from .crypto import FieldCipher
 from .masking import mask_name, mask_phone, mask_phones_in
 from .personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
-from .retention import TooEarly, purge_campaign
+from .retention import PurgeReport, TooEarly, purge_step

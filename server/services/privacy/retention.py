@@ -33,6 +33,7 @@ class PurgeReport:
     visits_cleared: int = 0   # visits whose GPS was removed
     files_deleted: int = 0    # photos and signatures whose bytes were deleted
     files_kept: int = 0       # files also used by a campaign still within its retention period
+    after: str | None = None  # the last file row looked at; None before the visits' GPS is cleared
 
 
 def purgeable_on(campaign: Campaign, retention_days: int) -> dt.date:
@@ -58,44 +59,46 @@ def _used_elsewhere(campaign: Campaign, file_ids: list[str], retention_days: int
     return used
 
 
-def purge_campaign(campaign: Campaign, retention_days: int, storage, now: dt.datetime) -> PurgeReport:
-    """Delete the campaign's photos, signatures and visit GPS once ``retention_days`` have passed since it ended.
+def purge_step(campaign: Campaign, retention_days: int, storage, now: dt.datetime, report: PurgeReport) -> bool:
+    """One step of deleting the campaign's photos, signatures and visit GPS, once ``retention_days`` have passed.
 
-    Idempotent: a second run finds nothing left to delete. Commits each batch of files
-    after their bytes are gone, so an interrupted purge resumes where it stopped.
+    The first step clears the visits' GPS; each next one deletes the bytes of a batch of
+    files and marks their rows purged. Returns False when nothing was left to do. Flushes:
+    the caller commits after each step (after the bytes are gone), so an interrupted purge
+    resumes where it stopped; a purge run again finds nothing left to delete.
 
     Raises:
         TooEarly: the retention period has not passed yet.
     """
     today = now.astimezone(SHANGHAI).date()
-    first_day = purgeable_on(campaign, retention_days)
-    if today < first_day:
-        raise TooEarly(first_day)
-    report = PurgeReport()
-    report.visits_cleared = db.session.execute(
-        update(Visit).where(Visit.campaign_id == campaign.id,
-                            Visit.lat.is_not(None) | Visit.lng.is_not(None) | Visit.accuracy_m.is_not(None))
-        .values(lat=None, lng=None, accuracy_m=None)).rowcount
-    db.session.commit()
-    files, after = _files_of(campaign), ""
-    while True:
-        batch = list(db.session.scalars(
-            select(StoredFile).join(files, files.c.id == StoredFile.id)
-            .where(StoredFile.purged_at.is_(None), StoredFile.id > after).order_by(StoredFile.id).limit(BATCH)))
-        if not batch:
-            return report
-        shared = _used_elsewhere(campaign, [f.id for f in batch], retention_days, today)
-        going = [stored for stored in batch if stored.id not in shared]
-        report.files_kept += len(batch) - len(going)
-        for stored in going:
-            stored.purged_at = now
-        db.session.flush()
-        # Storage is by content: the same bytes under another file row that stays are not deleted.
-        still_used = set(db.session.scalars(select(StoredFile.sha256).where(
-            StoredFile.sha256.in_({f.sha256 for f in going}), StoredFile.purged_at.is_(None))))
-        for stored in going:
-            if stored.sha256 not in still_used:
-                storage.delete(stored.sha256, file_extension(stored))
-        report.files_deleted += len(going)
-        db.session.commit()
-        after = batch[-1].id
+    if report.after is None:
+        first_day = purgeable_on(campaign, retention_days)
+        if today < first_day:
+            raise TooEarly(first_day)
+        report.visits_cleared = db.session.execute(
+            update(Visit).where(Visit.campaign_id == campaign.id,
+                                Visit.lat.is_not(None) | Visit.lng.is_not(None) | Visit.accuracy_m.is_not(None))
+            .values(lat=None, lng=None, accuracy_m=None)).rowcount
+        report.after = ""
+        return True
+    files = _files_of(campaign)
+    batch = list(db.session.scalars(
+        select(StoredFile).join(files, files.c.id == StoredFile.id)
+        .where(StoredFile.purged_at.is_(None), StoredFile.id > report.after).order_by(StoredFile.id).limit(BATCH)))
+    if not batch:
+        return False
+    shared = _used_elsewhere(campaign, [f.id for f in batch], retention_days, today)
+    going = [stored for stored in batch if stored.id not in shared]
+    report.files_kept += len(batch) - len(going)
+    for stored in going:
+        stored.purged_at = now
+    db.session.flush()
+    # Storage is by content: the same bytes under another file row that stays are not deleted.
+    still_used = set(db.session.scalars(select(StoredFile.sha256).where(
+        StoredFile.sha256.in_({f.sha256 for f in going}), StoredFile.purged_at.is_(None))))
+    for stored in going:
+        if stored.sha256 not in still_used:
+            storage.delete(stored.sha256, file_extension(stored))
+    report.files_deleted += len(going)
+    report.after = batch[-1].id
+    return True
