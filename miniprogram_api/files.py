@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from models import FileKind
 from server.extensions import db, limiter
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 from server.services.files.uploads import UploadRejected, UploadTooLarge, store_upload
 
 
@@ -48,7 +48,7 @@ def upload(form):
     """
     data = form["file"].read(current_app.config["MAX_FILE_MB"] * 1024 * 1024 + 1)
     try:
-        stored = store_upload(current_user(), form["kind"], data, LocalStorage(current_app.config["UPLOAD_DIR"]),
+        stored = store_upload(current_user(), form["kind"], data, storage(),
                               max_bytes=current_app.config["MAX_FILE_MB"] * 1024 * 1024)
     except UploadTooLarge as error:
         abort(413, message=str(error))

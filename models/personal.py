@@ -79,8 +79,8 @@ NOT_PERSONAL: dict[str, str] = {
 }
 
 
-def _cipher():
-    # The cipher lives on the app (built from its configuration when the app is created).
+def cipher():
+    """The app's ``FieldCipher``, built once by the app factory from its configuration."""
     return current_app.extensions["qiaomen.cipher"]
 
 
@@ -91,10 +91,10 @@ class EncryptedText(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return _cipher().encrypt(value) if value else None
+        return cipher().encrypt(value) if value else None
 
     def process_result_value(self, value, dialect):
-        return _cipher().decrypt(value) if value else None
+        return cipher().decrypt(value) if value else None
 
 
 class EncryptedFloat(TypeDecorator):
@@ -104,13 +104,13 @@ class EncryptedFloat(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return _cipher().encrypt(repr(float(value))) if value is not None else None
+        return cipher().encrypt(repr(float(value))) if value is not None else None
 
     def process_result_value(self, value, dialect):
-        return float(_cipher().decrypt(value)) if value else None
+        return float(cipher().decrypt(value)) if value else None
 
 
 def phone_index(phone: str | None) -> str | None:
     """The blind index of a phone number (see ``FieldCipher.blind_index``)."""
-    return _cipher().blind_index(phone)
+    return cipher().blind_index(phone)
 

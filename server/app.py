@@ -93,8 +93,11 @@ def register_extensions(app: Flask) -> None:
     # Strong session protection keyed on the real client address, never a client-written X-Forwarded-For.
     login_manager._session_identifier_generator = client_identifier
 
+    from server.services.files.storage import LocalStorage
     from server.services.privacy.crypto import FieldCipher
 
+    # Built once here; reached through ``files.storage()`` and ``privacy.cipher()``.
+    app.extensions["qiaomen.storage"] = LocalStorage(app.config["UPLOAD_DIR"])
     app.extensions["qiaomen.cipher"] = FieldCipher.from_config(app.config)
 
     from server.services.files.uploads import configure_pillow

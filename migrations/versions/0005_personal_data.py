@@ -9,7 +9,6 @@ thousand rows at a time; the downgrade decrypts them back.
 """
 from alembic import op
 import sqlalchemy as sa
-from flask import current_app
 
 revision = '0005_personal_data'
 down_revision = '0004_dashboard'
@@ -20,9 +19,9 @@ BATCH = 1000
 
 
 def _cipher():
-    from server.services.privacy.crypto import FieldCipher
+    from server.services.privacy.crypto import cipher
 
-    return FieldCipher.from_config(current_app.config)
+    return cipher()
 
 
 def _rewrite(table: str, columns: tuple[str, ...], convert) -> None:

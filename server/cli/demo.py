@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Area, Role
 from server.extensions import db
 from server.services.demo.activity import simulate_field_work
+from server.services.files.storage import storage
 from server.services.demo.city import DEMO_PASSWORD, seed_demo_city
 
 from .progress import Progress
@@ -43,7 +44,7 @@ def seed_demo_command(count: int, seed: int, activity: float | None, if_empty: b
     if share:
         visits = Progress("模拟入户走访")
         try:
-            made = simulate_field_work(city.campaign, share, random.Random(seed), current_app.config["UPLOAD_DIR"],
+            made = simulate_field_work(city.campaign, share, random.Random(seed), storage(),
                                        progress=visits)
             db.session.commit()
         finally:

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from models import Area, Campaign
 from server.extensions import db
+from server.services.files.atomic import atomic_open
 from server.services.registry.areas import count_households_under
 from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.registry.labels import area_labels
@@ -36,7 +37,7 @@ def qr_labels_command(area_id: int, campaign_id: int | None, output: Path) -> No
         raise click.ClickException(str(missing)) from missing
     progress = Progress("生成门贴", total=count_households_under(area))
     try:
-        with output.open("wb") as stream:
+        with atomic_open(output) as stream:
             count = area_labels(area, stream, current_app.config["PUBLIC_BASE_URL"], font, campaign=campaign,
                                 progress=progress)
     finally:

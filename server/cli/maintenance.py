@@ -14,7 +14,7 @@ from server.database.backup import BackupNotSupported, backup_sqlite
 from server.extensions import db
 from server.services.files.sweep import sweep_stray_files, sweep_unused_rows
 from server.services.imports.staged import sweep_staged
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 
 
 @click.command("backup")
@@ -49,7 +49,7 @@ def sweep_files_command(grace_days: int) -> None:
     while deleted := sweep_unused_rows(now, grace):  # a batch at a time, each committed
         rows += deleted
         db.session.commit()
-    files = sweep_stray_files(LocalStorage(current_app.config["UPLOAD_DIR"]), now, grace)
+    files = sweep_stray_files(storage(), now, grace)
     staged = sweep_staged()  # registers uploaded for import, neither confirmed nor cancelled within the hour
     click.echo(f"删除未被使用的上传记录 {rows} 条，磁盘上的孤立文件 {files} 个，"
                f"过期的待导入台账 {staged} 个")

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Campaign
 from server.extensions import db
 from server.services.pledges.chain import verify_chain
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 
 
 @click.command("verify-pledges")
@@ -23,10 +22,9 @@ def verify_pledges_command(campaign_id: int | None) -> None:
     campaigns = db.session.scalars(query).all()
     if campaign_id is not None and not campaigns:
         raise click.BadParameter(f"没有编号为 {campaign_id} 的活动", param_hint="--campaign")
-    storage = LocalStorage(current_app.config["UPLOAD_DIR"])
     broken = False
     for campaign in campaigns:
-        report = verify_chain(campaign, storage)
+        report = verify_chain(campaign, storage())
         if report.first_break is None:
             click.echo(f"{campaign.name}（{campaign.id}）：{report.pledges} 份承诺书，签署链完整")
         else:

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from models import Campaign, utcnow
 from server.extensions import db
 from server.services.privacy.retention import PurgeReport, TooEarly, purge_step
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 
 
 @click.command("purge")
@@ -26,8 +26,8 @@ def purge_command(campaign_id: int, older_than: int | None) -> None:
         raise click.BadParameter(f"没有编号为 {campaign_id} 的活动", param_hint="--campaign")
     days = current_app.config["RETENTION_DAYS"] if older_than is None else older_than
     try:
-        storage, now, report = LocalStorage(current_app.config["UPLOAD_DIR"]), utcnow(), PurgeReport()
-        while purge_step(campaign, days, storage, now, report):
+        now, report = utcnow(), PurgeReport()
+        while purge_step(campaign, days, storage(), now, report):
             db.session.commit()  # each batch once its bytes are gone: an interrupted purge resumes where it stopped
     except TooEarly as early:
         raise click.ClickException(f"{campaign.name} 于 {campaign.end_date} 结束，保留期 {days} 天，"

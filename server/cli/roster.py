@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from models import Area
 from server.extensions import db
 from server.services.access import audit
+from server.services.files.atomic import atomic_open
 from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.imports.invite_sheet import write_invite_sheet
 from server.services.imports.roster import RosterRejected, check_roster, import_roster, read_roster
@@ -66,7 +67,7 @@ def import_workers_command(file: Path, area_id: int, output: Path, dry_run: bool
                   "invites": len(result.cards), "via": "cli"})
     valid_until = (dt.datetime.now(SHANGHAI) + dt.timedelta(hours=ttl)).strftime("%Y-%m-%d %H:%M")
     try:
-        with output.open("wb") as stream:
+        with atomic_open(output) as stream:
             write_invite_sheet(result.cards, stream, current_app.config["PUBLIC_BASE_URL"], font,
                                heading=f"{area.name} 人员邀请卡", valid_until=valid_until)
     except OSError as exc:  # nothing is kept: codes nobody can hand out would only lock the roster out

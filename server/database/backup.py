@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from server.services.files.atomic import replacing
+
 
 class BackupNotSupported(ValueError):
     """The database is not SQLite: PostgreSQL is backed up with its own tools (pg_dump)."""
@@ -27,17 +29,15 @@ def backup_sqlite(database_url: str, target: Path, pages_per_step: int = 1024) -
     source_path = sqlite_path(database_url)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
-    copy = sqlite3.connect(partial)
-    try:
-        source.backup(copy, pages=pages_per_step)
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise RuntimeError("the copy failed SQLite's integrity check")
-    finally:
-        copy.close()
-        source.close()
-    partial.replace(target)
+    with replacing(target) as partial:
+        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy, pages=pages_per_step)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise RuntimeError("the copy failed SQLite's integrity check")
+        finally:
+            copy.close()
+            source.close()
     return target.stat().st_size

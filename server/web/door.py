@@ -22,7 +22,7 @@ from server.services.pledges.chain import check_pledge, find_pledge
 from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
                                       active_campaign, feedback_from_door, sign_from_door)
 from server.services.access.scope import household_in_scope
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 from server.timefmt import local_time
 
 bp = Blueprint("door", __name__)
@@ -152,7 +152,7 @@ def verify_pledge(code: str):
     pledge = find_pledge(code)
     if pledge is None:
         abort(404, description="没有这个核验码，请检查后重试")
-    check = check_pledge(pledge, LocalStorage(current_app.config["UPLOAD_DIR"]))
+    check = check_pledge(pledge, storage())
     record_read(current_user if current_user.is_authenticated else None, "view_pledge", "pledge",
                 detail={"pledge_id": pledge.id, "household_id": pledge.household_id}, ip=request.remote_addr)
     household = pledge.household

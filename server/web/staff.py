@@ -14,6 +14,7 @@ from server.services.canvassing.campaigns import campaign_for, campaigns_of, see
 from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.registry.labels import area_labels
+from server.services.files.storage import storage
 from server.services.wechat.codes import miniprogram_code
 from server.services.privacy.masking import mask_phone
 from server.services.access.scope import OutOfScope, get_area, get_household
@@ -105,7 +106,7 @@ def household_wxacode(household_id: int):
     except WeChatNotConfigured:
         abort(404)
     try:
-        data, content_type = miniprogram_code(household, client, config["UPLOAD_DIR"], config["WECHAT_MP_PAGE"],
+        data, content_type = miniprogram_code(household, client, storage().root, config["WECHAT_MP_PAGE"],
                                               config["WECHAT_MP_ENV_VERSION"])
     except WeChatError as error:
         current_app.logger.warning("wxacode for household %s: errcode %s", household.id, error.errcode)

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from server.app import create_app
 from server.extensions import db
 from server.services.demo.activity import simulate_field_work
+from server.services.files.storage import storage
 from server.services.demo.city import seed_demo_city
 from tests.access_log import AccessLogHandler
 
@@ -36,7 +37,7 @@ def live_server(tmp_path_factory):
         upgrade()
         city = seed_demo_city(households=300, seed=1)
         db.session.commit()
-        simulate_field_work(city.campaign, 0.5, random.Random(1), app.config["UPLOAD_DIR"])
+        simulate_field_work(city.campaign, 0.5, random.Random(1), storage())
         db.session.commit()
         db.session.remove()
     yield from serve(app)

@@ -16,11 +16,11 @@ from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileK
 from server.extensions import db
 from server.services.wechat import moderation
 from server.services.canvassing.campaigns import current_campaign
-from server.services.privacy.crypto import FieldCipher
+from server.services.privacy.crypto import cipher
 from server.services.canvassing.feedback import leave_feedback
 from server.services.pledges.chain import sign_pledge, text_changed
 from server.services.pledges.signatures import SignatureRejected, decode_signature
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 from server.services.files.uploads import store_upload
 
 #: The privacy notice a signer consents to; its version is stored with each pledge.
@@ -130,7 +130,7 @@ def sign_from_door(household: Household, form: dict, config) -> SignedPledge:
     verdict = moderation.check_text(name, config, scene=1)
     if verdict == moderation.RISKY:
         raise ResidentInputError({"signer_name": "填写的内容可能不合适，请修改后再提交"})
-    signature = store_upload(None, FileKind.SIGNATURE, signature_png, LocalStorage(config["UPLOAD_DIR"]),
+    signature = store_upload(None, FileKind.SIGNATURE, signature_png, storage(),
                              max_bytes=2 * 1024 * 1024)
     try:
         with db.session.begin_nested():
@@ -177,7 +177,7 @@ def feedback_from_door(household: Household, form: dict, config):
     try:
         with db.session.begin_nested():
             return leave_feedback(household, campaign, category, text, FeedbackChannel.RESIDENT_PHONE,
-                                  contact_phone_encrypted=FieldCipher.from_config(config).encrypt(phone or None),
+                                  contact_phone_encrypted=cipher().encrypt(phone or None),
                                   form_key=form_key, needs_review=verdict == moderation.REVIEW)
     except IntegrityError:
         existing = _sent_before(Feedback, form_key, household)

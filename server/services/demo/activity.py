@@ -43,7 +43,7 @@ def _signature(rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
-def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, upload_dir: str,
+def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, storage: LocalStorage,
                         now: dt.datetime | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Have each grid's worker visit about ``share`` of its households in the last two weeks. Flushes.
 
@@ -51,7 +51,6 @@ def simulate_field_work(campaign: Campaign, share: float, rng: random.Random, up
     typically records. Returns the number of visits recorded.
     """
     now = now or utcnow()
-    storage = LocalStorage(upload_dir)
     workers = db.session.execute(select(User, Area).join(user_area, user_area.c.user_id == User.id)
                                  .join(Area, Area.id == user_area.c.area_id)
                                  .where(User.role == Role.GRID_WORKER)).all()

@@ -6,10 +6,12 @@ under their SHA-256, ``read`` them back, ``delete`` them.
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+from flask import current_app
+
+from server.services.files.atomic import PARTIAL_SUFFIX, write_atomically
 
 
 class LocalStorage:
@@ -27,9 +29,7 @@ class LocalStorage:
         target = self._path(sha256, extension)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
-            partial.write_bytes(data)
-            os.replace(partial, target)
+            write_atomically(target, data)
         return sha256
 
     def read(self, sha256: str, extension: str) -> bytes:
@@ -45,4 +45,9 @@ class LocalStorage:
     @staticmethod
     def sha256_of(path: Path) -> str | None:
         """The SHA-256 a stored file is kept under; None for the leftover of an interrupted write."""
-        return None if path.name.endswith(".part") else path.name.split(".")[0]
+        return None if path.name.endswith(PARTIAL_SUFFIX) else path.name.split(".")[0]
+
+
+def storage() -> LocalStorage:
+    """The app's file storage, built once by the app factory from ``UPLOAD_DIR``."""
+    return current_app.extensions["qiaomen.storage"]

@@ -18,12 +18,11 @@ from sqlalchemy import select
 
 from models import FileKind, StoredFile, User
 from server.extensions import db
+from server.services.files.image_types import JPEG, PNG, by_format, by_mime
 from server.services.files.storage import LocalStorage
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_LONG_SIDE = 1600
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is refused; 12 MP is the common case
-_EXTENSION = {"image/jpeg": ".jpg", "image/png": ".png"}
 
 
 class UploadRejected(ValueError):
@@ -49,7 +48,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise UploadRejected("图片像素过多，请压缩后再上传") from exc
     except Exception as exc:  # Pillow raises many types for broken or foreign bytes
         raise UploadRejected("文件不是有效的图片") from exc
-    if image.format not in ACCEPTED_FORMATS:
+    if by_format(image.format) is None:
         raise UploadRejected("只接受 JPEG、PNG 或 WebP 图片")
     width, height = image.size
     if width * height > max_pixels:  # checked before a single pixel is decoded
@@ -73,13 +72,13 @@ def encode(data: bytes, kind: FileKind, max_pixels: int = MAX_PIXELS) -> Encoded
     if kind is FileKind.PHOTO:
         image = image.convert("RGB")
         image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.LANCZOS)
-        image.save(out, format="JPEG", quality=85, optimize=True)
-        content_type = "image/jpeg"
+        image.save(out, format=JPEG.format, quality=85, optimize=True)
+        content_type = JPEG.mime
     else:
         if image.mode not in ("RGBA", "LA", "L", "1"):
             image = image.convert("RGBA")
-        image.save(out, format="PNG", optimize=True)
-        content_type = "image/png"
+        image.save(out, format=PNG.format, optimize=True)
+        content_type = PNG.mime
     return Encoded(out.getvalue(), content_type, image.width, image.height)
 
 
@@ -96,7 +95,7 @@ def store_upload(owner: User | None, kind: FileKind, data: bytes, storage: Local
     if not data:
         raise UploadRejected("文件是空的")
     encoded = encode(data, FileKind(kind))
-    sha256 = storage.put(encoded.data, _EXTENSION[encoded.content_type])
+    sha256 = storage.put(encoded.data, by_mime(encoded.content_type).extension)
     owner_id = owner.id if owner else None
     existing = db.session.scalar(select(StoredFile).where(
         StoredFile.owner_id == owner_id if owner_id else StoredFile.owner_id.is_(None),
@@ -118,4 +117,5 @@ def configure_pillow(max_pixels: int = MAX_PIXELS) -> None:
 
 
 def file_extension(stored: StoredFile) -> str:
-    return _EXTENSION[stored.content_type]
+    """The extension the file's bytes are stored under, from its MIME type."""
+    return by_mime(stored.content_type).extension

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
-
 from models import User
+from server.services.files.storage import storage
+from server.services.files.atomic import PARTIAL_SUFFIX, atomic_open, write_atomically
 
 MAX_AGE_SECONDS = 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -41,7 +41,7 @@ class StagedImport:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder = storage().root / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -56,6 +56,12 @@ def sweep_staged(now: float | None = None) -> int:
                     note.with_suffix(suffix).unlink(missing_ok=True)
                 note.unlink(missing_ok=True)
                 removed += 1
+        except OSError:
+            continue
+    for leftover in _folder().glob(f"*{PARTIAL_SUFFIX}"):  # of a write interrupted midway
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
         except OSError:
             continue
     return removed
@@ -73,12 +79,12 @@ def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int) -> s
     sweep_staged()
     token = secrets.token_urlsafe(24)
     folder = _folder()
-    with (folder / f"{token}{suffix}").open("wb") as out:
+    with atomic_open(folder / f"{token}{suffix}") as out:
         while chunk := stream.read(1 << 20):
             out.write(chunk)
     note = {"user_id": user.id, "area_id": area_id, "suffix": suffix, "filename": Path(filename).name[:100],
             "mapping": {}}
-    (folder / f"{token}.json").write_text(json.dumps(note), encoding="utf-8")
+    write_atomically(folder / f"{token}.json", json.dumps(note))
     return token
 
 
@@ -116,7 +122,7 @@ def set_staged_mapping(token: str, user: User, mapping: dict[int, str | None]) -
     """
     note = _note(token, user)
     note["mapping"] = {str(k): v for k, v in mapping.items()}
-    (_folder() / f"{token}.json").write_text(json.dumps(note), encoding="utf-8")
+    write_atomically(_folder() / f"{token}.json", json.dumps(note))
 
 
 def discard_import(token: str, user: User) -> None:

@@ -8,10 +8,12 @@ import re
 
 from PIL import Image
 
+from server.services.files.image_types import PNG
+
 MAX_BYTES = 1024 * 1024
 MAX_SIDE = 4000
 MIN_INK_PIXELS = 40  # fewer dark pixels than a short stroke: an empty or all-but-empty canvas
-_DATA_URL = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=\s]+)")
+_DATA_URL = re.compile(rf"data:{re.escape(PNG.mime)};base64,([A-Za-z0-9+/=\s]+)")
 
 
 class SignatureRejected(ValueError):
@@ -33,11 +35,11 @@ def decode_signature(data_url: str) -> bytes:
         data = base64.b64decode(match.group(1), validate=False)
     except (binascii.Error, ValueError) as exc:
         raise SignatureRejected("签名数据已损坏，请重新签名") from exc
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if not PNG.starts(data):
         raise SignatureRejected("签名必须是 PNG 图片")
     try:
         image = Image.open(io.BytesIO(data))
-        if image.format != "PNG":
+        if image.format != PNG.format:
             raise SignatureRejected("签名必须是 PNG 图片")
         width, height = image.size
         if not (50 <= width <= MAX_SIDE and 20 <= height <= MAX_SIDE):

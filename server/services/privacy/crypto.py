@@ -8,6 +8,8 @@ import re
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from models.personal import cipher  # the one accessor; models reach it too, and cannot import upwards
+
 
 class FieldCipher:
     """Encrypts and decrypts short strings, such as phone numbers, for storage."""
@@ -44,4 +46,4 @@ class FieldCipher:
         return hmac.new(self._index_key, digits.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-__all__ = ["FieldCipher", "InvalidToken"]
+__all__ = ["FieldCipher", "InvalidToken", "cipher"]

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from pathlib import Path
 
 from models import Household
+from server.services.files.atomic import write_atomically
+from server.services.files.image_types import IMAGE_TYPES, PNG, by_mime
 from server.services.wechat.client import WeChatClient
 
 #: What WeChat accepts as ``scene``: at most 32 visible characters of this set.
 SCENE_PATTERN = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}")
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png"}
 
 
 def miniprogram_code(household: Household, client: WeChatClient, cache_dir: str | Path, page: str,
@@ -30,14 +30,12 @@ def miniprogram_code(household: Household, client: WeChatClient, cache_dir: str 
         raise ValueError(f"token {scene!r} is not a valid WeChat scene")
     key = hashlib.sha256(f"{client.appid}|{env_version}|{page}|{scene}".encode()).hexdigest()
     folder = Path(cache_dir) / "wxacode"
-    for content_type, extension in _EXTENSIONS.items():
-        cached = folder / f"{key}{extension}"
+    for kind in IMAGE_TYPES:
+        cached = folder / f"{key}{kind.extension}"
         if cached.is_file():
-            return cached.read_bytes(), content_type
+            return cached.read_bytes(), kind.mime
     data, content_type = client.unlimited_wxacode(scene, page, env_version)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{key}{_EXTENSIONS.get(content_type, '.png')}"
-    partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
-    partial.write_bytes(data)
-    partial.replace(target)  # atomic: a concurrent reader never sees half an image
+    target = folder / f"{key}{(by_mime(content_type) or PNG).extension}"
+    write_atomically(target, data)  # a concurrent reader never sees half an image
     return data, content_type

@@ -16,7 +16,7 @@ from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy.masking import mask_phone
 from server.services.access.scope import OutOfScope, get_file
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage
 from server.services.files.uploads import file_extension
 
 from . import bp, building_or_404, household_or_404, selection
@@ -141,5 +141,5 @@ def file(file_id: str):
         abort(404)
     if stored.purged_at is not None:
         abort(410, description="该照片或签名已按保留期限删除")
-    data = LocalStorage(current_app.config["UPLOAD_DIR"]).read(stored.sha256, file_extension(stored))
+    data = storage().read(stored.sha256, file_extension(stored))
     return current_app.response_class(data, mimetype=stored.content_type)
