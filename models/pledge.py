@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +19,23 @@ class Relation(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"householder": "户主", "family": "家庭成员", "tenant": "租户"}[self.value]
+
+
+#: The receipt code: 8 letters and digits that cannot be misread on a phone screen or a printout,
+#: shown in two groups of four (``ABCD-2345``); dashes and case are ignored when one is typed back.
+RECEIPT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+RECEIPT_CODE_LENGTH = 8
+
+
+def new_receipt_code() -> str:
+    """A random receipt code, as stored (no dash); the caller makes sure it is unused."""
+    return "".join(secrets.choice(RECEIPT_CODE_ALPHABET) for _ in range(RECEIPT_CODE_LENGTH))
+
+
+def receipt_code_typed(text: str | None) -> str | None:
+    """A receipt code as typed (dashes and case ignored) in its stored form, or None if it cannot be one."""
+    code = (text or "").replace("-", "").upper()
+    return code if len(code) == RECEIPT_CODE_LENGTH else None
 
 
 class PledgeChannel(enum.StrEnum):
@@ -59,3 +77,8 @@ class Pledge(Base):
 
     household: Mapped["Household"] = relationship()  # noqa: F821 (resolved by the registry)
     text: Mapped["PledgeText"] = relationship()  # noqa: F821
+
+    @property
+    def receipt_code(self) -> str:
+        """The code as the receipt shows it, in two groups of four (``ABCD-2345``)."""
+        return f"{self.code[:4]}-{self.code[4:]}"

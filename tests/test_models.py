@@ -93,3 +93,13 @@ def test_occupancy_defaults_to_unknown(db):
     db.session.flush()
     assert household.occupancy is Occupancy.UNKNOWN
     assert db.session.get(Area, grids[0].id).level is AreaLevel.GRID
+
+
+def test_a_receipt_code_is_shown_in_two_groups_and_read_back_whatever_its_dashes_and_case():
+    from models import Pledge
+    from models.pledge import RECEIPT_CODE_ALPHABET, new_receipt_code, receipt_code_typed
+
+    code = new_receipt_code()
+    assert len(code) == 8 and set(code) <= set(RECEIPT_CODE_ALPHABET)
+    assert Pledge(code="ABCD2345").receipt_code == "ABCD-2345"
+    assert receipt_code_typed("abcd-2345") == "ABCD2345" and receipt_code_typed("ABC-234") is None

@@ -87,7 +87,7 @@ def _form_of_another_door():
 
 
 def _receipt(pledge) -> dict:
-    return {"code": f"{pledge.code[:4]}-{pledge.code[4:]}", "signed_at": pledge.signed_at.isoformat(),
+    return {"code": pledge.receipt_code, "signed_at": pledge.signed_at.isoformat(),
             "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
             "pledge_text_version": pledge.text.version,
             "verify_url": url_for("door.verify_pledge", code=pledge.code)}
@@ -157,7 +157,7 @@ def verify_pledge(code: str):
                 detail={"pledge_id": pledge.id, "household_id": pledge.household_id}, ip=request.remote_addr)
     household = pledge.household
     details = {
-        "code": f"{pledge.code[:4]}-{pledge.code[4:]}", "community": household.building.community.name,
+        "code": pledge.receipt_code, "community": household.building.community.name,
         "household": mask_label(household), "signed_at": pledge.signed_at.isoformat(),
         "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
         "pledge_text_version": pledge.text.version, "pledge_text_title": pledge.text.title,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -19,11 +18,9 @@ from sqlalchemy import func, select
 
 from models import (Campaign, CampaignStatus, FileKind, Household, Pledge, PledgeChannel, PledgeText, Relation, StoredFile, Visit,
                     utcnow)
+from models.pledge import new_receipt_code, receipt_code_typed
 from server.extensions import db
 from server.services.ledger import counters as ledger
-
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def pledge_digest(text: PledgeText, household_id: int, signer_name: str, relation: Relation,
                   signature_sha256: str, channel: PledgeChannel, signed_at: dt.datetime, seq: int,
@@ -56,7 +53,7 @@ def digest_of(pledge: Pledge) -> str:
 
 def _new_code() -> str:
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        code = new_receipt_code()
         if db.session.scalar(select(Pledge.id).where(Pledge.code == code)) is None:
             return code
 
@@ -189,8 +186,8 @@ def check_pledge(pledge: Pledge, storage=None) -> PledgeCheck:
 
 def find_pledge(code: str) -> Pledge | None:
     """The pledge of a receipt code (dash and case ignored)."""
-    code = (code or "").replace("-", "").upper()
-    if len(code) != 8:
+    code = receipt_code_typed(code)
+    if code is None:
         return None
     return db.session.scalar(select(Pledge).where(Pledge.code == code))
 
