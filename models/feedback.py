@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, str_enum, utcnow
+from .personal import EncryptedText
 
 
 class FeedbackCategory(enum.StrEnum):
@@ -51,7 +52,7 @@ class Feedback(Base):
     category: Mapped[FeedbackCategory] = mapped_column(str_enum(FeedbackCategory, "feedback_category", 16))
     text: Mapped[str] = mapped_column(Text)
     # A phone number the resident left for a call back: encrypted at rest, shown masked.
-    contact_phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[FeedbackStatus] = mapped_column(str_enum(FeedbackStatus, "feedback_status", 10),
                                                    default=FeedbackStatus.OPEN)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)

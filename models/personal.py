@@ -57,7 +57,7 @@ PERSONAL: dict[str, PersonalField] = {
     "pledge.signature_file_id": PersonalField("手写签名图片：按保留期限清除", Shown.STAFF),
     "feedback.text": PersonalField("住户意见建议：可能提及住户，其中的手机号保存时即脱敏；住户的门页只显示社区的回复",
                                    Shown.STAFF),
-    "feedback.contact_phone_encrypted": PersonalField("住户留下的回访电话：加密存储，一律脱敏显示", Shown.MASKED),
+    "feedback.contact_phone": PersonalField("住户留下的回访电话：加密存储，一律脱敏显示", Shown.MASKED),
     "user.name": PersonalField("工作人员姓名：工作人员之间可见，居民页面不显示", Shown.STAFF),
     "user.phone": PersonalField("工作人员手机号（名单导入）：加密存储，一律脱敏显示", Shown.MASKED),
     "user.phone_index": PersonalField("工作人员手机号的盲索引，用于一个号码只对应一个账号", Shown.NEVER),

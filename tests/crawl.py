@@ -80,7 +80,7 @@ def seed(client, app, field) -> Seeded:
         "pledge.signer_name": ["上官三乙", "慕容三丙"],
         "pledge.signature_file_id": [signature],
         "feedback.text": ["楼下缺个桶甲乙", "楼道里的桶太少丙丁"],
-        "feedback.contact_phone_encrypted": ["13911112222"],
+        "feedback.contact_phone": ["13911112222"],
         "user.name": [worker.name],
         "user.phone": ["13522224444"],
         "user.phone_index": [worker.phone_index],

@@ -155,3 +155,41 @@ def test_a_notice_kept_in_its_material_becomes_the_first_notice_version_and_goes
     downgrade(revision="0009_login_locks")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT body FROM material WHERE code = 'notice'")).scalar() == "请分类投放。"
+
+
+def test_feedback_phones_move_onto_the_encrypted_column_and_any_stored_in_the_clear_are_encrypted(migration_app):
+    from sqlalchemy import select, text
+
+    from models import Feedback
+    from server.services.privacy.crypto import cipher
+
+    upgrade(revision="0013_mapping")
+    sealed = cipher().encrypt("13911112222")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO area (id, level, name, path, created_at) VALUES "
+                          "(1, 'district', '清溪区', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO building (id, community_id, grid_id, name, created_at) "
+                          "VALUES (1, 1, 1, '1栋', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO household (id, building_id, unit, room, label, occupancy, token, "
+                          "created_at, updated_at) VALUES (1, 1, '', '101', '1栋101', 'occupied', "
+                          "'abcdefghijklmnop', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO campaign (id, area_id, name, start_date, end_date, status, created_at) "
+                          "VALUES (1, 1, '敲门行动', '2026-11-01', '2026-12-31', 'active', CURRENT_TIMESTAMP)"))
+        for feedback_id, phone in ((1, sealed), (2, "13812345678"), (3, None)):
+            conn.execute(text("INSERT INTO feedback (id, campaign_id, household_id, channel, category, text, "
+                              "contact_phone_encrypted, status, needs_review, created_at) VALUES (:id, 1, 1, "
+                              "'resident_phone', 'other', '请回电', :phone, 'open', false, CURRENT_TIMESTAMP)"),
+                         {"id": feedback_id, "phone": phone})
+    upgrade()
+    assert _differences() == []
+    with db.engine.connect() as conn:
+        raw = conn.execute(text("SELECT contact_phone FROM feedback ORDER BY id")).scalars().all()
+    assert raw[0] == sealed and "13812345678" not in raw[1] and raw[2] is None
+    phones = db.session.scalars(select(Feedback.contact_phone).order_by(Feedback.id)).all()
+    assert phones == ["13911112222", "13812345678", None]
+    db.session.rollback()
+
+    downgrade(revision="0013_mapping")
+    with db.engine.connect() as conn:
+        kept = conn.execute(text("SELECT contact_phone_encrypted FROM feedback ORDER BY id")).scalars().all()
+    assert [cipher().decrypt(value) for value in kept] == ["13911112222", "13812345678", None]

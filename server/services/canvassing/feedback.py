@@ -16,14 +16,14 @@ class FeedbackError(ValueError):
 
 
 def leave_feedback(household: Household, campaign: Campaign, category: FeedbackCategory, text: str,
-                   channel: FeedbackChannel, contact_phone_encrypted: str | None = None,
+                   channel: FeedbackChannel, contact_phone: str | None = None,
                    form_key: str | None = None, needs_review: bool = False) -> Feedback:
     """Record what a resident said. Flushes.
 
     ``form_key`` is unique: the caller gives back what a key already made (``resident.feedback_from_door``).
     """
     feedback = Feedback(campaign_id=campaign.id, household_id=household.id, channel=channel,
-                        category=FeedbackCategory(category), text=mask_phones_in(text), contact_phone_encrypted=contact_phone_encrypted,
+                        category=FeedbackCategory(category), text=mask_phones_in(text), contact_phone=contact_phone,
                         form_key=form_key, needs_review=needs_review)
     db.session.add(feedback)
     db.session.flush()

@@ -16,7 +16,6 @@ from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileK
 from server.extensions import db
 from server.services.wechat import moderation
 from server.services.canvassing.campaigns import current_campaign
-from server.services.privacy.crypto import cipher
 from server.services.canvassing.feedback import leave_feedback
 from server.services.pledges.chain import sign_pledge, text_changed
 from server.services.pledges.signatures import SignatureRejected, decode_signature
@@ -177,7 +176,7 @@ def feedback_from_door(household: Household, form: dict, config):
     try:
         with db.session.begin_nested():
             return leave_feedback(household, campaign, category, text, FeedbackChannel.RESIDENT_PHONE,
-                                  contact_phone_encrypted=cipher().encrypt(phone or None),
+                                  contact_phone=phone or None,
                                   form_key=form_key, needs_review=verdict == moderation.REVIEW)
     except IntegrityError:
         existing = _sent_before(Feedback, form_key, household)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,7 +11,6 @@ from models import Building, Feedback, FeedbackCategory, FeedbackStatus, Househo
 from server.extensions import db
 from server.services.registry.areas import areas_under
 from server.services.reports.coverage import households_under_clause
-from server.services.privacy.crypto import FieldCipher
 from server.services.canvassing.feedback import FeedbackError, close_feedback, reply_to_feedback
 from server.services.privacy.masking import mask_phone
 from server.services.access.scope import household_in_scope
@@ -51,8 +50,7 @@ def inbox():
             moment = dt.datetime.combine(day, dt.time(), SHANGHAI)
             query = query.where(getattr(Feedback.created_at, op)(moment))
     rows = db.session.execute(query.order_by(Feedback.created_at.desc()).limit(500)).all()
-    cipher = FieldCipher.from_config(current_app.config)
-    items = [(f, h, mask_phone(cipher.decrypt(f.contact_phone_encrypted))) for f, h in rows]
+    items = [(f, h, mask_phone(f.contact_phone)) for f, h in rows]
     answered = [f for f, _ in rows if f.replied_at]
     hours = [(f.replied_at - f.created_at).total_seconds() / 3600 for f in answered]
     grids = [a for a in db.session.scalars(areas_under(chosen.area)) if a.level.value == "grid"]
