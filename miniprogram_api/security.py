@@ -6,14 +6,14 @@ import functools
 from flask import current_app, g, request
 from flask_smorest import abort
 
-from models import FIELD_ROLES, Role, User
+from models import Role, User
 from server.services.access.tokens import BIND, FULL, InvalidToken, TokenClaims, read_token
 from server.services.access.sessions import api_token, signed_in_user
 
 #: Everyone with a bound staff account.
 STAFF = frozenset(Role)
 #: Those who knock on doors and record visits.
-VISITORS = FIELD_ROLES | {Role.COMMUNITY_HEAD}
+VISITORS = frozenset(role for role in Role if role.records_visits)
 
 BEARER = [{"bearerAuth": []}]
 

@@ -23,10 +23,38 @@ class Role(enum.StrEnum):
     def label(self) -> str:
         return _ROLE_LABELS[self]
 
+    # What each role may do, said here once; the views and services ask the role.
+
     @property
     def is_field_worker(self) -> bool:
-        """Workers log in with WeChat or an invite code, not a password."""
-        return self in FIELD_ROLES
+        """Knocks on doors: logs in with WeChat or an invite code, not a password; the worker pages are theirs."""
+        return self in (Role.GRID_WORKER, Role.VOLUNTEER)
+
+    @property
+    def records_visits(self) -> bool:
+        """Records visits and uploads photos and signatures from the mini-program: field workers and heads."""
+        return self.is_field_worker or self is Role.COMMUNITY_HEAD
+
+    @property
+    def may_read_dashboard(self) -> bool:
+        """Uses the dashboard (figures, households, feedback, team) over its areas: every role but field workers."""
+        return not self.is_field_worker
+
+    @property
+    def may_reveal_phone(self) -> bool:
+        """May see a resident's full phone number, giving a reason that is audited: heads and admins."""
+        return self in (Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN)
+
+    @property
+    def may_manage_campaigns(self) -> bool:
+        """Creates, edits, opens and ends campaigns, and sees drafts: street and district admins."""
+        return self in (Role.STREET_ADMIN, Role.DISTRICT_ADMIN)
+
+    @property
+    def appoints(self) -> frozenset[Role]:
+        """The web accounts this role may open for an area beneath it: a head for a community, and (for a district
+        admin) a street admin for a street. Heads open none; workers are invited, not appointed."""
+        return _APPOINTS.get(self, frozenset())
 
     @property
     def area_levels(self) -> tuple[AreaLevel, ...]:
@@ -34,8 +62,13 @@ class Role(enum.StrEnum):
         return _ROLE_LEVELS[self]
 
 
-#: The roles that knock on doors: grid workers and volunteers (the worker pages and the mini-program are theirs).
-FIELD_ROLES = frozenset({Role.GRID_WORKER, Role.VOLUNTEER})
+#: The roles that knock on doors (``Role.is_field_worker``): grid workers and volunteers.
+FIELD_ROLES = frozenset(role for role in Role if role.is_field_worker)
+
+_APPOINTS = {
+    Role.STREET_ADMIN: frozenset({Role.COMMUNITY_HEAD}),
+    Role.DISTRICT_ADMIN: frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN}),
+}
 
 _ROLE_LABELS = {
     Role.GRID_WORKER: "网格员",

@@ -95,6 +95,22 @@ def test_occupancy_defaults_to_unknown(db):
     assert db.session.get(Area, grids[0].id).level is AreaLevel.GRID
 
 
+def test_what_each_role_may_do_is_said_on_the_role():
+    from models import FIELD_ROLES, Role
+
+    rows = {role: (role.is_field_worker, role.records_visits, role.may_read_dashboard, role.may_reveal_phone,
+                   role.may_manage_campaigns, role.appoints) for role in Role}
+    none = frozenset()
+    assert rows == {
+        Role.GRID_WORKER: (True, True, False, False, False, none),
+        Role.VOLUNTEER: (True, True, False, False, False, none),
+        Role.COMMUNITY_HEAD: (False, True, True, True, False, none),
+        Role.STREET_ADMIN: (False, False, True, True, True, {Role.COMMUNITY_HEAD}),
+        Role.DISTRICT_ADMIN: (False, False, True, True, True, {Role.COMMUNITY_HEAD, Role.STREET_ADMIN}),
+    }
+    assert FIELD_ROLES == {role for role in Role if role.is_field_worker}
+
+
 def test_a_receipt_code_is_shown_in_two_groups_and_read_back_whatever_its_dashes_and_case():
     from models import Pledge
     from models.pledge import RECEIPT_CODE_ALPHABET, new_receipt_code, receipt_code_typed

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from models import FIELD_ROLES, SessionChannel
+from models import SessionChannel
 from server.extensions import db, limiter
 from server.services.ledger import counters as ledger
 from server.services.access.accounts import InviteNotValid, redeem_invite
@@ -39,7 +39,7 @@ class PhoneSearchForm(FlaskForm):
 
 
 def _field_worker_only():
-    if current_user.role not in FIELD_ROLES:
+    if not current_user.role.is_field_worker:
         abort(403, description="此页面供网格员和志愿者使用")
 
 
@@ -62,7 +62,7 @@ def login():
             form.invite_code.errors.append("邀请码无效、已使用或已过期，请向社区索取新的邀请码")
             status = 400
         else:
-            if user.role not in FIELD_ROLES:
+            if not user.role.is_field_worker:
                 db.session.rollback()
                 form.invite_code.errors.append("这个邀请码不是网格员或志愿者的")
                 status = 400

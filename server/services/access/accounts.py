@@ -140,17 +140,9 @@ def create_user(name: str, role: Role, areas: list[Area], username: str | None =
     return NewAccount(user, password=password)
 
 
-#: Which web accounts each admin may open for an area beneath them: a head for a community, and (for a district
-#: admin) a street admin for a street. Heads open none; workers are invited, not appointed.
-_APPOINTS = {
-    Role.STREET_ADMIN: frozenset({Role.COMMUNITY_HEAD}),
-    Role.DISTRICT_ADMIN: frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN}),
-}
-
-
 def may_appoint(by: User, role: Role) -> bool:
     """True when ``by`` may open a web account of ``role`` (for an area in ``by``'s scope)."""
-    return Role(role) in _APPOINTS.get(by.role, frozenset())
+    return Role(role) in by.role.appoints
 
 
 def appoint_staff(by: User, role: Role, area: Area, name: str, username: str | None = None) -> NewAccount:

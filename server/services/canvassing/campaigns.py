@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select, true
 
 from models import (Area, Campaign, CampaignStatus, Feedback, Household, HouseholdProgress, LedgerArea, LedgerBuilding,
-                    LedgerDay, Material, NoticeText, Pledge, PledgeText, Role, User, Visit, VisitMaterial)
+                    LedgerDay, Material, NoticeText, Pledge, PledgeText, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.registry.areas import households_under, subtree_filter
 from server.services.access.audit import record
@@ -26,8 +26,6 @@ from server.services.access.scope import OutOfScope, area_in_scope
 DEFAULT_MATERIALS = (("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册"))
 #: The codes the usual materials get when only their name is given (others get m1, m2 …).
 KNOWN_MATERIAL_CODES = {name: code for code, name in DEFAULT_MATERIALS}
-#: Who creates, edits, activates, ends and deletes campaigns; heads only read them.
-CAMPAIGN_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 
 _CODE = re.compile(r"[a-z0-9_]{1,32}")
 NAME_LENGTH, MATERIAL_NAME_LENGTH, TITLE_LENGTH, TEXT_LENGTH = 128, 64, 128, 20_000
@@ -93,7 +91,7 @@ def material_specs(names: Iterable[str]) -> list[MaterialSpec]:
 
 def may_run_campaigns(user: User | None) -> bool:
     """True for street and district admins, and for the command line (no user)."""
-    return user is None or user.role in CAMPAIGN_ROLES
+    return user is None or user.role.may_manage_campaigns
 
 
 def sees_drafts(user: User | None) -> bool:

@@ -1,12 +1,10 @@
 """Showing a resident's full phone number: only to heads and admins in scope, for a stated reason, always logged."""
 from __future__ import annotations
 
-from models import Household, Role, User
+from models import Household, User
 from server.services.access.audit import record
 from server.services.access.scope import OutOfScope, household_in_scope
 
-#: Roles that may see a full phone number (to call a resident back); workers and volunteers never do.
-UNMASK_ROLES = frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
 REASON_LENGTH = (4, 100)
 
 
@@ -26,7 +24,7 @@ def reveal_phone(user: User, household: Household, reason: str, ip: str | None) 
         OutOfScope: the household lies outside the caller's areas.
         ReasonMissing: the reason is blank, shorter than 4 or longer than 100 characters.
     """
-    if user.role not in UNMASK_ROLES:
+    if not user.role.may_reveal_phone:
         raise UnmaskRefused()
     if not household_in_scope(user, household):
         raise OutOfScope(household.id)

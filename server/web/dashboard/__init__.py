@@ -10,21 +10,19 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
-from models import Area, Campaign, Role
+from models import Area, Campaign
 from server.services.canvassing.campaigns import campaign_for, campaigns_covering
 from server.services.access.scope import OutOfScope, area_in_scope, get_area, get_building, get_household
 from server.web.record_ids import query_id
 
 bp = Blueprint("dash", __name__, url_prefix="/dashboard")
 
-DASHBOARD_ROLES = frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
-
 
 @bp.before_request
 @login_required
 def require_dashboard_role():
     """Only heads and admins; a worker's account cannot open the dashboard."""
-    if current_user.role not in DASHBOARD_ROLES:
+    if not current_user.role.may_read_dashboard:
         abort(403, description="网格员和志愿者请使用小程序或手机页面")
 
 
