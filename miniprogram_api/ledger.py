@@ -53,7 +53,7 @@ class LedgerOut(Schema):
 def ledger(query):
     """The coverage of an area in a campaign, and of each child area (or each building, for a grid).
 
-    Rates divide by households in scope (DESIGN.md §3). The cost grows with the
+    Rates divide by households in scope (every household not confirmed vacant). The cost grows with the
     children shown, not with the households beneath.
     """
     user = current_user()

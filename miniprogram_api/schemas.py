@@ -16,7 +16,7 @@ class AreaOut(Schema):
 
 
 class ProgressOut(Schema):
-    """A household's progress in a campaign (DESIGN.md §3)."""
+    """A household's progress in a campaign: the predicates of ``models.ledger.Standing``."""
 
     visited = fields.Boolean()
     contacted = fields.Boolean()

@@ -16,7 +16,7 @@ from .base import Base, UTCDateTime, str_enum
 from .household import Household, Occupancy
 from .visit import Outcome
 
-#: The counters every roll-up keeps (DESIGN.md §3).
+#: The counters every roll-up keeps: one per predicate of ``Standing``, and all households.
 COUNTERS = ("households", "in_scope", "visited", "contacted", "pledged", "documented", "revisit_due")
 
 
@@ -48,7 +48,7 @@ def evidences(outcome: Outcome, has_photo: bool, has_material: bool) -> bool:
 
 
 class Standing:
-    """Where one household stands in one campaign's ledger: each predicate of DESIGN.md §3, written once.
+    """Where one household stands in one campaign's ledger: each predicate of the ledger, written once.
 
     ``Standing(household, progress)`` answers in Python, from a household (anything with ``occupancy``)
     and its progress row (``None``: nobody has knocked yet). ``Standing.sql()`` answers the same questions
