@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from models import StoredFile
 from server.extensions import db as _db
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage as app_storage
 from tests.field import bearer, jpeg
 
 API = "/api/mp/v1"
@@ -51,7 +51,7 @@ def test_a_photo_is_re_encoded_without_exif_or_gps(client, app, headers):
     response = post(client, headers, jpeg_with_gps())
     assert response.status_code == 201
     stored = _db.session.get(StoredFile, response.get_json()["id"])
-    data = LocalStorage(app.config["UPLOAD_DIR"]).read(stored.sha256, ".jpg")
+    data = app_storage().read(stored.sha256, ".jpg")
     image = Image.open(io.BytesIO(data))
     assert image.format == "JPEG" and not image.getexif()
 

@@ -12,7 +12,7 @@ from server.services.ledger.counters import rate
 from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.retention import PurgeReport, purge_step
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage as app_storage
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
 from tests.staff import sign_in
@@ -88,7 +88,7 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
     sent = []
     done = dict.fromkeys(("confirmed", "reverted", "purged"), 0)
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
-    storage = LocalStorage(app.config["UPLOAD_DIR"])
+    storage = app_storage()
     for step in range(90):
         user, households = rng.choice(actors)
         headers = bearer(app, user)

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, text, update
 from models import Pledge, StoredFile
 from server.extensions import db as _db
 from server.services.pledges.chain import verify_chain
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage as app_storage
 from tests.field import bearer, upload, visit_payload
 from tests.resident import sign
 
@@ -76,7 +76,7 @@ def test_rewriting_a_pledge_and_its_hash_still_breaks_the_next_link(runner, chai
 
 def test_a_signature_image_changed_on_disk_is_caught(app, chain, field):
     signature = _db.session.get(StoredFile, chain[1].signature_file_id)
-    storage = LocalStorage(app.config["UPLOAD_DIR"])
+    storage = app_storage()
     path = storage._path(signature.sha256, ".png")
     path.write_bytes(path.read_bytes() + b"tampered")
     report = verify_chain(field.campaign, storage)

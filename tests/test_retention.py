@@ -11,7 +11,7 @@ from models import CampaignStatus, LedgerArea, StoredFile, Visit
 from server.extensions import db as _db
 from server.services.privacy import retention
 from server.services.ledger.rebuild import rebuild_ledger
-from server.services.files.storage import LocalStorage
+from server.services.files.storage import storage as app_storage
 from tests.field import bearer, upload, visit_payload
 from tests.staff import sign_in
 
@@ -119,7 +119,7 @@ def test_bytes_another_campaign_still_keeps_are_not_deleted(client, app, field):
         later, field.households_a1[1], materials=[{"code": "notice", "quantity": 1}],
         photo_file_id=photo)).status_code == 201
     now = dt.datetime.combine(ENDED + dt.timedelta(days=181), dt.time(3), tzinfo=dt.timezone.utc)
-    storage, report = LocalStorage(app.config["UPLOAD_DIR"]), retention.PurgeReport()
+    storage, report = app_storage(), retention.PurgeReport()
     while retention.purge_step(field.campaign, 180, storage, now, report):
         _db.session.commit()
     assert (report.files_deleted, report.files_kept) == (1, 1), "the signature goes, the shared photo stays"
