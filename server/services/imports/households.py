@@ -18,7 +18,6 @@ schema's per-row overhead would be most of the import's time.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -36,6 +35,7 @@ from server.services.ledger.rebuild import refresh_population
 from server.services.canvassing.occupancy import occupancy_changed
 from server.services.registry.addresses import parse_address
 from server.services.imports.household_files import HEADER_OF, LEVELS, SourceRow
+from server.services.privacy.phones import phone_number
 
 MAX_LISTED_ERRORS = 200
 SAMPLE_ROWS = 20  # the rows a preview shows, as they will be stored
@@ -48,8 +48,6 @@ _OCCUPANCY_WORDS = {
     "空置": Occupancy.VACANT, "空房": Occupancy.VACANT, "vacant": Occupancy.VACANT,
 }
 _COMMUNITY_TYPES = {t.value: t for t in CommunityType}
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
 _LENGTHS = {"street": 64, "community": 64, "grid": 64, "building": 64, "unit": 16, "room": 16, "head_name": 64}
 _LABEL_LENGTH = Household.__table__.c.label.type.length  # building, unit and room together
 _HOUSEHOLD = Household.__table__
@@ -134,15 +132,10 @@ def _parse_floor(text: str) -> tuple[int | None, str | None]:
 
 
 def _parse_phone(text: str) -> tuple[str, str | None]:
-    if len(text) == 11 and text.isdigit() and text[0] == "1" and text[1] in "3456789":
-        return text, None  # the common case, without a regex
-    phone = text.replace(" ", "")
-    digits = phone.removeprefix("+86").replace("-", "")
-    if _MOBILE.fullmatch(digits):
-        return digits, None
-    if _LANDLINE.fullmatch(phone):
-        return phone, None
-    return phone, f"“{phone}”不是有效的手机号或座机号"
+    phone = phone_number(text)
+    if phone is None:
+        return text, f"“{text.replace(' ', '')}”不是有效的手机号或座机号"
+    return phone, None
 
 
 def _row_errors(row: SourceRow) -> list[RowError]:

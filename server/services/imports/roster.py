@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import phonenumbers
 from flask import current_app
 from sqlalchemy import delete, select
 
@@ -31,6 +30,7 @@ from server.services.access.audit import record, record_read
 from server.services.registry.areas import areas_under, buildings_under
 from server.services.imports.households import RowError
 from server.services.access.scope import OutOfScope
+from server.services.privacy.phones import mobile_number
 from server.services.imports.table_files import SourceRow, TableSpec, read_table
 
 ROSTER = TableSpec(
@@ -126,20 +126,6 @@ def read_roster(path: str | Path) -> Iterator[SourceRow]:
     return read_table(path, ROSTER)
 
 
-def parse_mobile(text: str) -> tuple[str | None, str | None]:
-    """A mainland mobile number as its eleven digits (``+86 138-1234-5678`` → ``13812345678``), or an error."""
-    problem = f"“{text}”不是有效的手机号"
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return None, problem
-    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number) \
-            or phonenumbers.number_type(number) not in mobile:
-        return None, problem
-    return str(number.national_number), None
-
-
 def _within(user: User, area: Area) -> bool:
     return bool(user.areas) and all(a.is_within(area) for a in user.areas)
 
@@ -223,9 +209,9 @@ def check_roster(rows: Iterable[SourceRow], area: Area) -> RosterPlan:
         if not values.get("phone"):
             plan.add_error(number, "phone", "不能为空")
         else:
-            phone, problem = parse_mobile(values["phone"])
-            if problem:
-                plan.add_error(number, "phone", problem)
+            phone = mobile_number(values["phone"])
+            if phone is None:
+                plan.add_error(number, "phone", f"“{values['phone']}”不是有效的手机号")
             elif phone in seen:
                 plan.add_error(number, "phone", f"与第 {seen[phone]} 行是同一个手机号")
             else:
