@@ -19,4 +19,4 @@ from .roster import (
     write_roster_template,
 )
 from .staged import NotStaged, discard_import, stage_import, staged_import, sweep_staged
-from .table_files import FileFormatError
+from .table_files import MissingColumns, TableSpec, read_table
