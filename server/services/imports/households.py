@@ -35,6 +35,7 @@ from server.services.ledger.rebuild import refresh_population
 from server.services.canvassing.occupancy import occupancy_changed
 from server.services.registry.addresses import parse_address
 from server.services.imports.household_files import HEADER_OF, LEVELS, SourceRow
+from server.services.imports.table_files import RowError
 from server.services.privacy.phones import phone_number
 
 MAX_LISTED_ERRORS = 200
@@ -54,16 +55,6 @@ _HOUSEHOLD = Household.__table__
 _ROW_REQUIRED = ("street", "community", "building", "room")  # grid: see the module's docstring
 _INSERT_COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone",
                    "head_phone_index", "token")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行「{self.column}」：{self.message}"
 
 
 @dataclass

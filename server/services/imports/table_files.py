@@ -36,6 +36,18 @@ class SourceRow:
     values: dict[str, str]
 
 
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one cell of a row, named as a person finds it: row number and column header."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行「{self.column}」：{self.message}"
+
+
 def normalise_header(cell) -> str:
     """A header cell as compared: NFKC (full-width letters, brackets), no spaces or line breaks, no * marks."""
     text = unicodedata.normalize("NFKC", str(cell if cell is not None else ""))
