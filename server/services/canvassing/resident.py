@@ -15,7 +15,7 @@ from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileK
                     PledgeChannel, Relation)
 from server.extensions import db
 from server.services.wechat import moderation
-from server.services.canvassing.campaigns import current_campaign
+from server.services.canvassing.campaign_lookup import current_campaign
 from server.services.privacy.crypto import FieldCipher
 from server.services.privacy.phones import mobile_number
 from server.services.canvassing.feedback import leave_feedback
