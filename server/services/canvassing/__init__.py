@@ -1,6 +1,6 @@
 """The round itself: campaigns, the walk list, the knock on the door, what residents do from it, their feedback."""
 
-from .campaign_figures import CampaignFigures, campaign_figures
+from .campaign_figures import campaign_figures
 from .campaign_lookup import (
     CampaignRefused,
     campaign_for,

@@ -1,12 +1,12 @@
 """A street office's own spreadsheets brought in: household registers (step by step) and rosters of workers."""
 
 from .column_mappings import remembered_mapping
-from .household_files import HEADER_OF, read_header, read_household_file
+from .household_files import HEADER_OF, SourceRow, read_header, read_household_file
 from .households import ImportRejected, import_households, required_fields
-from .invite_sheet import InviteCard, invite_sheet_for, keep_invite_sheet, write_invite_sheet, write_invite_sheet_pdf
+from .invite_sheet import invite_sheet_for, write_invite_sheet, write_invite_sheet_pdf
 from .register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
 from .roster import RosterRejected, check_roster, import_roster, read_roster
-from .roster_steps import confirm_roster, discard_roster, import_roster_for, preview_roster
+from .roster_steps import confirm_roster, discard_roster, preview_roster
 from .staged import NotStaged, discard_import, stage_import, staged_import, sweep_staged
-from .table_files import FileFormatError, MissingColumns, RowError, SourceRow, TableSpec, read_table
+from .table_files import FileFormatError
 from .templates import REGISTER_TEMPLATE, ROSTER_TEMPLATE, write_template

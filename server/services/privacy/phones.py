@@ -42,8 +42,8 @@ def mobile_number(text: str | None) -> str | None:
     ``text`` is no such number (a landline, an unallocated range, too few digits, anything else)."""
     if not text:
         return None
-    digits = text.replace(" ", "").replace("-", "").removeprefix("+86")
-    if len(digits) == 11 and digits.isascii() and digits.isdigit():  # the usual writings, without parsing
+    digits = text if len(text) == 11 else text.replace(" ", "").replace("-", "").removeprefix("+86")
+    if len(digits) == 11 and digits.isdigit() and digits.isascii():  # the usual writings, without parsing
         return digits if _MOBILE.fullmatch(digits) else None
     number = _parsed(text)
     if number is None:
