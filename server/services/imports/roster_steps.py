@@ -13,7 +13,8 @@ from typing import BinaryIO
 from models import Area, RosterSheet, User
 from server.services.access.audit import record
 from server.services.imports.invite_sheet import keep_invite_sheet
-from server.services.imports.roster import RosterPlan, RosterRejected, RosterResult, check_roster, import_roster, read_roster
+from server.services.imports.roster import (RosterPlan, RosterRejected, RosterResult, check_roster, import_roster,
+                                            read_roster)
 from server.services.imports.staged import NotStaged, discard_import, stage_import, staged_import
 from server.services.imports.table_files import FileFormatError, SourceRow
 

@@ -78,8 +78,8 @@ def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int, kind
     with (folder / f"{token}{suffix}").open("wb") as out:
         while chunk := stream.read(1 << 20):
             out.write(chunk)
-    note = {"user_id": user.id, "kind": kind, "area_id": area_id, "suffix": suffix, "filename": Path(filename).name[:100],
-            "mapping": {}}
+    note = {"user_id": user.id, "kind": kind, "area_id": area_id, "suffix": suffix,
+            "filename": Path(filename).name[:100], "mapping": {}}
     (folder / f"{token}.json").write_text(json.dumps(note), encoding="utf-8")
     return token
 

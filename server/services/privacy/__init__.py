@@ -1,4 +1,5 @@
-"""Personal data: what a phone number is, masking, encryption at rest, the full phone number on request, the audit log, retention."""
+"""Personal data: what a phone number is, masking, encryption at rest, the full phone number on request, the audit
+log, retention."""
 
 from .crypto import FieldCipher
 from .masking import mask_name, mask_phone, mask_phones_in
