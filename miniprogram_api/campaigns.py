@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from server.services.canvassing.campaigns import campaigns_covering
+from server.services.canvassing.campaign_lookup import campaigns_covering
 
 from .blueprint import ApiBlueprint
 from .security import BEARER, current_user, requires

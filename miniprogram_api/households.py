@@ -9,7 +9,7 @@ from models import Area, AreaLevel, Campaign, Household
 from server.extensions import db
 from server.services.ledger import counters as ledger
 from server.services.access.audit import record_read
-from server.services.canvassing.campaigns import campaign_for
+from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.privacy.masking import mask_name, mask_phone
 from server.services.access.scope import area_in_scope, household_in_scope
 from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list

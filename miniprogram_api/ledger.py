@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from models import Area
 from server.extensions import db
-from server.services.canvassing.campaigns import campaign_for
+from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.ledger.counters import ledger_view
 from server.services.access.scope import area_in_scope
 

@@ -195,7 +195,7 @@ def test_an_admin_on_an_empty_database_lands_on_the_campaign_list_with_a_new_cam
 
 
 def test_a_head_reads_a_district_campaigns_figures_for_their_own_community_only(client, app, field):
-    from server.services.canvassing.campaigns import campaign_figures
+    from server.services.canvassing.campaign_figures import campaign_figures
     from tests.field import bearer, visit_payload
 
     headers = bearer(app, field.users["worker_b1"])

@@ -11,9 +11,11 @@ from models import (AreaLevel, AuditEvent, Campaign, CampaignStatus, LedgerArea,
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
 from server.services.registry.areas import create_area
-from server.services.canvassing.campaigns import (CampaignError, CampaignRefused, MaterialSpec, activate_campaign,
-                                       campaign_for, create_campaign, current_campaign, delete_campaign, end_campaign,
-                                       get_campaign, get_run_campaign, material_specs, new_round, update_campaign)
+from server.services.canvassing.campaign_lookup import (CampaignRefused, campaign_for, current_campaign, get_campaign,
+                                                        get_run_campaign)
+from server.services.canvassing.campaign_texts import MaterialSpec, material_specs
+from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
+                                                  end_campaign, new_round, update_campaign)
 from server.services.access.scope import OutOfScope
 from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
 from tests.field import bearer, upload, visit_payload

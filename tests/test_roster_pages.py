@@ -26,9 +26,13 @@ def _preview(client, area, data: bytes, name="名单.csv"):
 
 
 def _confirm(client, area, preview_html: str):
-    sealed = re.search(r'name="rows" type="hidden" value="([^"]+)"', preview_html).group(1)
     return client.post(f"/dashboard/team/roster/confirm?area={area.id}",
-                       data={"csrf_token": csrf_token_of(preview_html), "rows": sealed})
+                       data={"csrf_token": csrf_token_of(preview_html), "token": _token(preview_html)})
+
+
+def _token(preview_html: str) -> str:
+    """The kept upload the confirm form names: the page carries nothing else of the file."""
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
 
 
 def _users() -> int:
@@ -41,7 +45,7 @@ def test_a_head_previews_a_roster_confirms_it_and_downloads_the_invite_sheet(cli
     preview = _preview(client, field.community_a, _csv(GOOD_ROWS))
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "将创建 3 人" in html
-    assert "139****1111" in html and "13900001111" not in html, "the preview shows phones masked, the form sealed"
+    assert "139****1111" in html and "13900001111" not in html, "the preview shows phones masked, the form none"
     assert "金桥社区 · 第二网格" in html and _users() == before, "a preview writes nothing"
 
     done = _confirm(client, field.community_a, html)
@@ -94,7 +98,7 @@ def test_a_bad_roster_is_shown_with_every_error_by_row_and_column_and_cannot_be_
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "第 5 行「姓名」：不能为空" in html and "第 5 行「手机」：“12345”不是有效的手机号" in html
-    assert "未导入任何人" in html and 'name="rows"' not in html
+    assert "未导入任何人" in html and 'name="token"' not in html
     assert _users() == before
 
 
@@ -103,9 +107,8 @@ def test_a_head_cannot_import_workers_into_another_community(client, field):
     response = _preview(client, field.community_b, _csv(GOOD_ROWS))
     assert response.status_code == 404
     html = _preview(client, field.community_a, _csv([["张三", "13812345678", "", "1栋", ""]])).get_data(as_text=True)
-    sealed_for_a = re.search(r'name="rows" type="hidden" value="([^"]+)"', html).group(1)
     moved = client.post(f"/dashboard/team/roster/confirm?area={field.grid_a2.id}",
-                        data={"csrf_token": csrf_token_of(html), "rows": sealed_for_a})
+                        data={"csrf_token": csrf_token_of(html), "token": _token(html)})
     assert moved.status_code == 302 and "/dashboard/team/roster?" in moved.headers["Location"]
     assert _db.session.scalar(select(func.count(User.id)).where(User.name == "张三")) == 0
 
@@ -114,7 +117,7 @@ def test_a_tampered_confirmation_imports_nothing(client, field):
     sign_in(client, "head_a")
     html = _preview(client, field.community_a, _csv(GOOD_ROWS)).get_data(as_text=True)
     response = client.post(f"/dashboard/team/roster/confirm?area={field.community_a.id}",
-                           data={"csrf_token": csrf_token_of(html), "rows": "gAAAAAforged"})
+                           data={"csrf_token": csrf_token_of(html), "token": "A" * 32})
     assert response.status_code == 302
     assert _db.session.scalar(select(func.count(User.id)).where(User.name == "张三")) == 0
 
@@ -138,3 +141,18 @@ def test_the_roster_template_reads_back_as_a_valid_roster(client, field, tmp_pat
     assert [(r.number, r.values["name"]) for r in read_roster(path)] == [(2, "张三"), (3, "李四")]
     html = _preview(client, field.community_a, response.data, "模板.xlsx").get_data(as_text=True)
     assert "将创建 2 人" in html  # 第一网格 and 3栋 are in 金桥社区
+
+
+def test_the_kept_upload_is_gone_once_confirmed_and_is_only_its_importers(client, app, field):
+    sign_in(client, "head_a")
+    html = _preview(client, field.community_a, _csv(GOOD_ROWS)).get_data(as_text=True)
+    other = app.test_client()
+    sign_in(other, "street_admin")  # may import into 金桥社区, but the upload is not theirs
+    page = other.get(f"/dashboard/team/roster?area={field.community_a.id}").get_data(as_text=True)
+    stolen = other.post(f"/dashboard/team/roster/confirm?area={field.community_a.id}",
+                        data={"csrf_token": csrf_token_of(page), "token": _token(html)})
+    assert stolen.status_code == 302 and _db.session.scalar(select(func.count(User.id)).where(User.name == "张三")) == 0
+    before = _users()
+    assert _confirm(client, field.community_a, html).status_code == 302 and _users() == before + 3
+    again = _confirm(client, field.community_a, html)
+    assert again.status_code == 302 and "/dashboard/team/roster?" in again.headers["Location"]

@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 
 from models import Area, Campaign, CampaignStatus
 from server.extensions import db
-from server.services.canvassing.campaigns import (NOTICE_TEXT, PLEDGE_TITLE, CampaignError, activate_campaign, create_campaign,
-                                       end_campaign, material_specs)
+from server.services.canvassing.campaign_texts import NOTICE_TEXT, PLEDGE_TITLE, material_specs
+from server.services.canvassing.campaigns import CampaignError, activate_campaign, create_campaign, end_campaign
 
 
 def _fail(message: str) -> None:

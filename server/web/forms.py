@@ -23,7 +23,7 @@ class ImportRosterForm(FlaskForm):
 
 
 class ConfirmRosterForm(FlaskForm):
-    rows = HiddenField(validators=[DataRequired("请重新上传名单")])
+    token = HiddenField(validators=[DataRequired("请重新上传名单")])
 
 
 class ImportHouseholdsForm(FlaskForm):

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from server.extensions import db
 from server.services.registry.areas import areas_under, count_households_under, summarize_area
 from server.services.access.audit import record_read
-from server.services.canvassing.campaigns import campaign_for, campaigns_of, sees_drafts
+from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of, sees_drafts
 from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.registry.labels import area_labels

@@ -20,7 +20,7 @@ from models import SessionChannel
 from server.extensions import db, limiter
 from server.services.ledger import counters as ledger
 from server.services.access.accounts import InviteNotValid, redeem_invite
-from server.services.canvassing.campaigns import campaigns_covering, worker_campaign
+from server.services.canvassing.campaign_lookup import campaigns_covering, worker_campaign
 from server.services.access.sessions import api_token
 from server.services.canvassing.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.reports.worker_activity import today_for

@@ -1,33 +1,30 @@
 """The round itself: campaigns, the walk list, the knock on the door, what residents do from it, their feedback."""
 
-from .campaigns import (
-    CampaignError,
+from .campaign_figures import campaign_figures
+from .campaign_lookup import (
     CampaignRefused,
-    DEFAULT_MATERIALS,
-    MaterialSpec,
-    NOTICE_TEXT,
-    PLEDGE_BODY,
-    PLEDGE_TITLE,
-    activate_campaign,
-    campaign_figures,
     campaign_for,
     campaigns_covering,
     campaigns_of,
+    get_campaign,
+    get_run_campaign,
+    may_run,
+    may_run_campaigns,
+    open_campaigns_covering,
+    sees_drafts,
+    worker_campaign,
+)
+from .campaign_texts import DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, MaterialSpec, material_specs
+from .campaigns import (
+    CampaignError,
+    activate_campaign,
     create_campaign,
     delete_campaign,
     end_campaign,
-    get_campaign,
-    get_run_campaign,
     has_records,
-    material_specs,
-    may_run,
-    may_run_campaigns,
     new_round,
     next_period,
-    open_campaigns_covering,
-    sees_drafts,
     update_campaign,
-    worker_campaign,
 )
 from .feedback import FeedbackError, close_feedback, door_feedback, reply_to_feedback
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant

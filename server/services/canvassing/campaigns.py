@@ -1,4 +1,6 @@
-"""Campaigns (敲门行动): their period, materials, versioned notice and pledge texts, and their status.
+"""Campaigns (敲门行动) made, changed, started, ended and deleted: their period, materials, versioned notice and
+pledge texts, and their status. Which campaign a page shows is ``campaign_lookup``'s; the default texts and
+materials are ``campaign_texts``'; the figures ``campaign_figures``'.
 
 A campaign is drafted (筹备中), activated (进行中) and ended (已结束), never the other way. Only
 street and district admins run campaigns, within their areas; heads read them. A draft is seen by
@@ -9,48 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from sqlalchemy import delete, exists, func, select, true
+from sqlalchemy import delete, exists, select, true
 
-from models import (Area, Campaign, CampaignStatus, Feedback, Household, HouseholdProgress, LedgerArea, LedgerBuilding,
-                    LedgerDay, Material, NoticeText, Pledge, PledgeText, User, Visit, VisitMaterial)
+from models import (Area, Campaign, CampaignStatus, Feedback, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay,
+                    Material, NoticeText, Pledge, PledgeText, User, Visit, VisitMaterial)
 from server.extensions import db
-from server.services.registry.areas import households_under, subtree_filter
 from server.services.access.audit import record
+from server.services.access.scope import area_in_scope
+from server.services.canvassing.campaign_lookup import CampaignRefused, campaigns_covering, may_run_campaigns
+from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE,
+                                                       MaterialSpec, spec_of)
 from server.services.ledger.rebuild import refresh_population
-from server.services.access.scope import OutOfScope, area_in_scope
-
-#: The three kinds of material the 敲门行动 hands out at every door.
-DEFAULT_MATERIALS = (("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册"))
-#: The codes the usual materials get when only their name is given (others get m1, m2 …).
-KNOWN_MATERIAL_CODES = {name: code for code, name in DEFAULT_MATERIALS}
 
 _CODE = re.compile(r"[a-z0-9_]{1,32}")
 NAME_LENGTH, MATERIAL_NAME_LENGTH, TITLE_LENGTH, TEXT_LENGTH = 128, 64, 128, 20_000
-
-NOTICE_TEXT = """尊敬的居民朋友：
-
-为改善人居环境、节约资源，本社区正在开展生活垃圾分类“敲门行动”。请您和家人按以下四类投放生活垃圾：
-
-一、厨余垃圾（绿色桶）：剩菜剩饭、果皮菜叶、过期食品等，请沥干水分、去除包装后投放。
-二、可回收物（蓝色桶）：废纸板、塑料瓶、金属、玻璃、旧衣物等，请保持清洁干燥。
-三、有害垃圾（红色桶）：废电池、废灯管、过期药品、油漆桶等，请轻放，防止破损。
-四、其他垃圾（灰色桶）：卫生纸、烟头、尘土、一次性餐具等难以回收的垃圾。
-
-定时定点投放时间：每天 7:00—9:00、18:00—21:00。如有意见建议，可告诉上门的网格员，或扫描门上的二维码留言。
-
-感谢您的支持与配合！"""
-
-PLEDGE_TITLE = "生活垃圾分类承诺书"
-PLEDGE_BODY = """为共建整洁美丽的家园，本户自愿承诺：
-
-一、学习生活垃圾分类知识，做到家庭源头分类，厨余垃圾、可回收物、有害垃圾、其他垃圾分开投放；
-二、按照社区规定的时间和地点定时定点投放，不乱扔乱倒；
-三、带动家人、邻居共同参与垃圾分类，做垃圾分类的宣传者和践行者；
-四、支持和配合社区、网格员和志愿者的分类督导工作。"""
-
 
 class CampaignError(ValueError):
     """A campaign that cannot be made or changed as asked: ``errors`` maps each field to its Chinese messages.
@@ -61,46 +37,6 @@ class CampaignError(ValueError):
     def __init__(self, errors: dict[str, list[str]] | str):
         self.errors = {"status": [errors]} if isinstance(errors, str) else errors
         super().__init__("；".join(m for messages in self.errors.values() for m in messages))
-
-
-class CampaignRefused(PermissionError):
-    """The caller's role may read campaigns but not run them (a community head, a worker)."""
-
-
-@dataclass(frozen=True)
-class MaterialSpec:
-    """A material as asked for: its code, name and the quantity printed (None: not said)."""
-
-    code: str
-    name: str
-    planned_quantity: int | None = None
-
-
-def material_specs(names: Iterable[str]) -> list[MaterialSpec]:
-    """Materials named only: 告知书 → notice, 承诺书 → pledge, 宣传手册 → brochure, any other m1, m2 … in order."""
-    specs, others = [], 0
-    for name in names:
-        name = name.strip()
-        code = KNOWN_MATERIAL_CODES.get(name)
-        if code is None:
-            others += 1
-            code = f"m{others}"
-        specs.append(MaterialSpec(code, name))
-    return specs
-
-
-def may_run_campaigns(user: User | None) -> bool:
-    """True for street and district admins, and for the command line (no user)."""
-    return user is None or user.role.may_manage_campaigns
-
-
-def sees_drafts(user: User | None) -> bool:
-    """Heads and admins see campaigns in preparation; workers (and residents, who have no account) never do."""
-    return user is not None and not user.role.is_field_worker
-
-
-def _spec(material) -> MaterialSpec:
-    return material if isinstance(material, MaterialSpec) else MaterialSpec(*material)
 
 
 #: The years a campaign's dates may fall in, and its longest period: a typo (9026) is caught beside its field.
@@ -183,7 +119,7 @@ def _overlap_message(other: Campaign) -> str:
 
 def _cleaned(name, notice_text, pledge_title, pledge_text, materials) -> tuple:
     """What a person typed, trimmed: the texts, and the materials as specs."""
-    specs = [_spec(m) for m in materials]
+    specs = [spec_of(m) for m in materials]
     return ((name or "").strip(), (notice_text or "").strip(), (pledge_title or "").strip(),
             (pledge_text or "").strip(),
             [MaterialSpec((m.code or "").strip(), (m.name or "").strip(), m.planned_quantity) for m in specs])
@@ -411,140 +347,3 @@ def new_round(campaign: Campaign, start: dt.date | None, end: dt.date | None, na
         materials=[MaterialSpec(m.code, m.name, m.planned_quantity) for m in campaign.materials],
         notice_text=notice.body if notice else "", pledge_title=pledge.title if pledge else "",
         pledge_text=pledge.body if pledge else "", user=user, ip=ip)
-
-
-def get_campaign(user: User, campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` if it covers one of the user's areas (above, at or beneath it) and the user
-    may see it (a draft: heads and admins only).
-
-    Raises:
-        OutOfScope: no such campaign, or none of the user's concern.
-    """
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or (campaign.status is CampaignStatus.DRAFT and not sees_drafts(user)) or not any(
-            campaign.area.is_within(area) or area.is_within(campaign.area) for area in user.areas):
-        raise OutOfScope(campaign_id)
-    return campaign
-
-
-def get_run_campaign(user: User, campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` if the user runs it: an admin whose areas hold the campaign's area.
-
-    Raises:
-        OutOfScope: as ``get_campaign``, or the campaign's area lies above the user's (a district's campaign
-            seen by a street admin): read it, but its district runs it.
-        CampaignRefused: the user may read campaigns but not run them (a head).
-    """
-    campaign = get_campaign(user, campaign_id)
-    if not may_run_campaigns(user):
-        raise CampaignRefused()
-    if not area_in_scope(user, campaign.area):
-        raise OutOfScope(campaign_id)
-    return campaign
-
-
-def may_run(user: User, campaign: Campaign) -> bool:
-    """True when the user may edit, start, end or delete ``campaign``."""
-    return may_run_campaigns(user) and area_in_scope(user, campaign.area)
-
-
-@dataclass(frozen=True)
-class CampaignFigures:
-    """A campaign's figures over the part of its area the viewer sees: households, those in scope, contacted,
-    pledged, and visits."""
-
-    households: int
-    in_scope: int
-    contacted: int
-    pledged: int
-    visits: int
-
-
-def _seen_areas(campaign: Campaign, viewer: User | None) -> list[Area]:
-    """The campaign's whole area for those who hold it; for a head under a street's or district's campaign, their
-    own areas beneath it: nobody reads figures of areas outside their own."""
-    if viewer is None or area_in_scope(viewer, campaign.area):
-        return [campaign.area]
-    return [area for area in viewer.areas if area.is_within(campaign.area)]
-
-
-def campaign_figures(campaigns: Sequence[Campaign], viewer: User | None = None) -> dict[int, CampaignFigures]:
-    """Each campaign's figures from the ledger over the areas ``viewer`` sees of it (``_seen_areas``)."""
-    if not campaigns:
-        return {}
-    seen = {c.id: _seen_areas(c, viewer) for c in campaigns}
-    area_ids = {a.id for areas in seen.values() for a in areas}
-    rows = {(r.campaign_id, r.area_id): r for r in db.session.scalars(
-        select(LedgerArea).where(LedgerArea.campaign_id.in_(list(seen)), LedgerArea.area_id.in_(area_ids)))}
-    whole = [c.id for c in campaigns if seen[c.id] == [c.area]]
-    visits = dict(db.session.execute(select(Visit.campaign_id, func.count(Visit.id))
-                                     .where(Visit.campaign_id.in_(whole)).group_by(Visit.campaign_id)).all())
-    figures = {}
-    for campaign in campaigns:
-        counted = [rows[(campaign.id, a.id)] for a in seen[campaign.id] if (campaign.id, a.id) in rows]
-        if campaign.id not in visits and campaign.id not in whole:
-            visits[campaign.id] = sum(db.session.scalar(
-                select(func.count(Visit.id)).where(Visit.campaign_id == campaign.id, Visit.household_id.in_(
-                    households_under(area).with_only_columns(Household.id)))) for area in seen[campaign.id])
-        figures[campaign.id] = CampaignFigures(*(sum(getattr(r, name) for r in counted) for name in
-                                                 ("households", "in_scope", "contacted", "pledged")),
-                                               visits.get(campaign.id, 0))
-    return figures
-
-
-def campaigns_of(user: User) -> list[Campaign]:
-    """Every campaign over, above or beneath the user's areas that the user may see, the latest start first."""
-    found = {c.id: c for area in user.areas for c in campaigns_covering(area, drafts=sees_drafts(user))}
-    return sorted(found.values(), key=lambda c: (c.start_date, c.id), reverse=True)
-
-
-def current_campaign(area: Area) -> Campaign | None:
-    """The campaign a door, an area or a worker shows when none is asked for: the rule, written here only.
-
-    Of the campaigns covering ``area`` (``campaigns_covering``) that are active (进行中), the one that
-    started last; of two that started the same day, the one created last. None when none is active.
-    """
-    active = campaigns_covering(area, active_only=True)
-    return active[0] if active else None
-
-
-def campaign_for(area: Area, campaign_id: int | None = None, latest_if_none_active: bool = False,
-                 drafts: bool = False) -> Campaign | None:
-    """The campaign a page or answer about ``area`` shows.
-
-    Asked for by id: that campaign if it covers ``area``, whatever its status (a draft only with ``drafts``:
-    heads' and admins' pages, see ``sees_drafts``), else None (the caller answers 404: never another
-    campaign in its place). Not asked for: ``current_campaign(area)``; with ``latest_if_none_active`` (the
-    dashboard, where a closed round's figures stay readable) and none active, the covering campaign that
-    started last. None: nothing to show.
-    """
-    if campaign_id is not None:
-        return next((c for c in campaigns_covering(area, drafts=drafts) if c.id == campaign_id), None)
-    current = current_campaign(area)
-    if current is None and latest_if_none_active:
-        covering = campaigns_covering(area, drafts=drafts)
-        return covering[0] if covering else None
-    return current
-
-
-def worker_campaign(grids: list[Area]) -> Campaign | None:
-    """The campaign a worker canvasses for: ``current_campaign`` of the first of their grids (tree order) having one."""
-    return next((c for c in map(current_campaign, grids) if c is not None), None)
-
-
-def open_campaigns_covering(area: Area) -> list[Campaign]:
-    """Campaigns not yet closed over, above or beneath ``area``: their ledgers count its households."""
-    return [c for c in campaigns_covering(area, drafts=True) if c.status is not CampaignStatus.CLOSED]
-
-
-def campaigns_covering(area: Area, active_only: bool = False, drafts: bool = False) -> list[Campaign]:
-    """Campaigns run over ``area``, over an area above it, or over an area beneath it; drafts only with ``drafts``
-    (for heads and admins, ``sees_drafts``, and for the ledgers kept ready for them)."""
-    query = select(Campaign).join(Area, Campaign.area_id == Area.id).where(
-        Campaign.area_id.in_(area.ancestor_ids) | subtree_filter(area)
-    ).order_by(Campaign.start_date.desc(), Campaign.id.desc())
-    if active_only:
-        query = query.where(Campaign.status == CampaignStatus.ACTIVE)
-    elif not drafts:
-        query = query.where(Campaign.status != CampaignStatus.DRAFT)
-    return list(db.session.scalars(query))

@@ -15,7 +15,8 @@ from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileK
                     PledgeChannel, Relation)
 from server.extensions import db
 from server.services.wechat import moderation
-from server.services.canvassing.campaigns import current_campaign
+from server.services.canvassing.campaign_lookup import current_campaign
+from server.services.privacy.phones import mobile_number
 from server.services.canvassing.feedback import leave_feedback
 from server.services.pledges.chain import sign_pledge, text_changed
 from server.services.pledges.signatures import SignatureRejected, decode_signature
@@ -29,7 +30,6 @@ PRIVACY_NOTICE = ("我们会保存您的姓名、与户主的关系、手写签�
                   "活动结束一年后删除签名图片，只保留不含个人信息的统计数字。")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 class ResidentInputError(ValueError):
@@ -165,8 +165,9 @@ def feedback_from_door(household: Household, form: dict, config):
     except ValueError:
         errors["category"] = "请选择意见类别"
     text = _clean_text(form.get("text"), "text", 500, errors)
-    phone = (form.get("phone") or "").replace(" ", "").replace("-", "")
-    if phone and not _MOBILE.fullmatch(phone):
+    typed = form.get("phone") or ""
+    phone = mobile_number(typed)
+    if typed.strip() and phone is None:
         errors["phone"] = "请填写 11 位手机号，或留空"
     if errors:
         raise ResidentInputError(errors)

@@ -22,7 +22,8 @@ from server.services.access.accounts import DEMO_PASSWORD, issue_invite_code
 from server.services.registry.areas import create_area
 from server.database.bulk import bulk_insert
 from server.services.ledger.rebuild import refresh_population
-from server.services.canvassing.campaigns import PLEDGE_BODY, PLEDGE_TITLE, create_campaign
+from server.services.canvassing.campaign_texts import PLEDGE_BODY, PLEDGE_TITLE
+from server.services.canvassing.campaigns import create_campaign
 
 #: Qianjiang, Chongqing (黔江区): the demo city sits around these coordinates.
 CITY_CENTER = (29.5333, 108.7707)

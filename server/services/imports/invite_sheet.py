@@ -1,4 +1,5 @@
-"""The printable invite sheet of a roster: A4 pages of cards to cut out and hand to each worker.
+"""The invite sheet of a roster: kept for its importer while the codes are valid, printed as A4 pages of cards to
+cut out and hand to each worker.
 
 Each card carries the worker's name, grid and role, the one-time invite code as text and as a QR code, and how
 to use it. The QR code holds the worker sign-in page with the code after ``#`` (``…/w/login#code=ABCDE-FGHJK``):
@@ -7,20 +8,79 @@ the code stays out of every access log. Chinese text is embedded as a subset of 
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
+from sqlalchemy import delete, select
 
+from models import Area, RosterSheet, User, utcnow
+from server.extensions import db
+from server.services.access.audit import record_read
+from server.services.access.scope import OutOfScope
 from server.services.registry.door_codes import qr_matrix
 from server.services.registry.labels import draw_cut_lines
-from server.services.imports.roster import InviteCard
 
 COLUMNS, ROWS = 2, 4
 MARGIN_MM = 10
 QR_MM = 36  # the code's width: scans from a hand's length
+
+
+@dataclass(frozen=True)
+class InviteCard:
+    """One card of the invite sheet: who, where, as what, and the code to sign in with."""
+
+    name: str
+    grid: str
+    role: str
+    code: str
+
+
+def keep_invite_sheet(cards: list[InviteCard], area: Area, importer: User, ttl_hours: int = 72,
+                      now: dt.datetime | None = None) -> RosterSheet:
+    """Keep the cards of an import into ``area`` for ``importer`` to download (encrypted, until the codes expire),
+    and drop the sheets whose codes have expired. Flushes."""
+    now = now or utcnow()
+    db.session.execute(delete(RosterSheet).where(RosterSheet.expires_at <= now))
+    sheet = RosterSheet(token=secrets.token_urlsafe(32), imported_by_id=importer.id, area_id=area.id,
+                        cards=json.dumps([card.__dict__ for card in cards], ensure_ascii=False),
+                        created_at=now, expires_at=now + dt.timedelta(hours=ttl_hours))
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet
+
+
+def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> tuple[RosterSheet, list[InviteCard]]:
+    """The invite sheet ``token`` and its cards, for the person who imported it, while its codes are valid.
+
+    Raises:
+        OutOfScope: no such sheet, someone else's, or expired.
+    """
+    sheet = db.session.scalar(select(RosterSheet).where(RosterSheet.token == (token or "")[:43]))
+    if sheet is None or sheet.imported_by_id != user.id or sheet.expires_at <= (now or utcnow()):
+        raise OutOfScope(token)
+    return sheet, [InviteCard(**card) for card in json.loads(sheet.cards)]
+
+
+def write_invite_sheet_pdf(user: User, token: str, output, base_url: str, font: str, ip: str | None = None) -> int:
+    """Write the invite sheet ``token`` as a PDF for the person who imported it, and log the download (it shows
+    invite codes) in the audit log. Returns how many cards.
+
+    Raises:
+        OutOfScope: as ``invite_sheet_for``.
+    """
+    sheet, cards = invite_sheet_for(user, token)
+    until = sheet.expires_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    count = write_invite_sheet(cards, output, base_url, font, heading=f"{sheet.area.name} 人员邀请卡",
+                               valid_until=until)
+    record_read(user, "download_invite_sheet", "roster_sheet", sheet.id, {"cards": count}, ip=ip)
+    return count
 
 
 def invite_url(base_url: str, code: str) -> str:

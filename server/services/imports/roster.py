@@ -13,25 +13,20 @@ newest sheet is good); whoever already signed in keeps their sign-in and gets no
 from __future__ import annotations
 
 import datetime as dt
-import json
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import phonenumbers
-from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from models import Area, AreaLevel, Building, LoginSession, Role, RosterSheet, User, utcnow
+from models import Area, AreaLevel, Building, LoginSession, Role, User, utcnow
 from models.personal import phone_index
 from server.extensions import db
 from server.services.access.accounts import create_user, reinvite
-from server.services.access.audit import record, record_read
 from server.services.registry.areas import areas_under, buildings_under
-from server.services.imports.households import RowError
-from server.services.access.scope import OutOfScope
-from server.services.imports.table_files import SourceRow, TableSpec, read_table
+from server.services.privacy.phones import mobile_number
+from server.services.imports.invite_sheet import InviteCard
+from server.services.imports.table_files import RowError, SourceRow, TableSpec, read_table
 
 ROSTER = TableSpec(
     columns={
@@ -95,16 +90,6 @@ class RosterPlan:
         return sum(entry.change == change for entry in self.entries)
 
 
-@dataclass(frozen=True)
-class InviteCard:
-    """One card of the invite sheet: who, where, as what, and the code to sign in with."""
-
-    name: str
-    grid: str
-    role: str
-    code: str
-
-
 @dataclass
 class RosterResult:
     plan: RosterPlan
@@ -124,20 +109,6 @@ def read_roster(path: str | Path) -> Iterator[SourceRow]:
             网格 or 楼栋 among the first rows (raised when iteration starts).
     """
     return read_table(path, ROSTER)
-
-
-def parse_mobile(text: str) -> tuple[str | None, str | None]:
-    """A mainland mobile number as its eleven digits (``+86 138-1234-5678`` → ``13812345678``), or an error."""
-    problem = f"“{text}”不是有效的手机号"
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return None, problem
-    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number) \
-            or phonenumbers.number_type(number) not in mobile:
-        return None, problem
-    return str(number.national_number), None
 
 
 def _within(user: User, area: Area) -> bool:
@@ -223,9 +194,9 @@ def check_roster(rows: Iterable[SourceRow], area: Area) -> RosterPlan:
         if not values.get("phone"):
             plan.add_error(number, "phone", "不能为空")
         else:
-            phone, problem = parse_mobile(values["phone"])
-            if problem:
-                plan.add_error(number, "phone", problem)
+            phone = mobile_number(values["phone"])
+            if phone is None:
+                plan.add_error(number, "phone", f"“{values['phone']}”不是有效的手机号")
             elif phone in seen:
                 plan.add_error(number, "phone", f"与第 {seen[phone]} 行是同一个手机号")
             else:
@@ -308,135 +279,3 @@ def import_roster(rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
         cards.append(InviteCard(entry.name, entry.grid_label, entry.role.label, code))
     db.session.flush()
     return RosterResult(plan, cards, plan.count("new"), plan.count("updated"), plan.count("unchanged"), signed_in)
-
-
-def keep_invite_sheet(result: RosterResult, importer: User, ttl_hours: int = 72,
-                      now: dt.datetime | None = None) -> RosterSheet:
-    """Keep the cards of an import for ``importer`` to download (encrypted, until the codes expire), and drop the
-    sheets whose codes have expired. Flushes."""
-    now = now or utcnow()
-    db.session.execute(delete(RosterSheet).where(RosterSheet.expires_at <= now))
-    sheet = RosterSheet(token=secrets.token_urlsafe(32), imported_by_id=importer.id, area_id=result.plan.area.id,
-                        cards=json.dumps([card.__dict__ for card in result.cards], ensure_ascii=False),
-                        created_at=now, expires_at=now + dt.timedelta(hours=ttl_hours))
-    db.session.add(sheet)
-    db.session.flush()
-    return sheet
-
-
-def preview_roster(path: str | Path, importer: User, area: Area) -> tuple[RosterPlan, str]:
-    """Read and check a roster file for ``importer`` to confirm: the plan, and its rows sealed for the confirm
-    form (``seal_rows``). Writes nothing.
-
-    Raises:
-        table_files.FileFormatError: the file cannot be read as a roster.
-        RosterRejected: as ``check_roster``.
-    """
-    rows = list(read_roster(path))
-    return check_roster(rows, area), seal_rows(rows, importer, area)
-
-
-def import_roster_for(importer: User, rows: Iterable[SourceRow], area: Area, ttl_hours: int = 72,
-                      ip: str | None = None) -> tuple[RosterResult, RosterSheet]:
-    """A head's or admin's roster import (``import_roster``), its invite sheet kept for them to download
-    (``keep_invite_sheet``), and the import written to the audit log. Flushes.
-
-    Raises:
-        RosterRejected: as ``check_roster``; nothing was written.
-    """
-    result = import_roster(rows, area, ttl_hours)
-    sheet = keep_invite_sheet(result, importer, ttl_hours)
-    record(importer, "import_roster", "area", area.id,
-           {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-            "invites": len(result.cards), "sheet": sheet.id}, ip=ip)
-    return result, sheet
-
-
-def import_previewed_roster(importer: User, sealed: str, area: Area, ttl_hours: int = 72,
-                            ip: str | None = None) -> tuple[RosterResult, RosterSheet]:
-    """Import the rows a preview sealed (``preview_roster``), checked again against the database as it is now,
-    as ``import_roster_for``. Flushes.
-
-    Raises:
-        PreviewExpired: as ``unseal_rows``; nothing was written.
-        RosterRejected: as ``check_roster`` (the database changed since the preview); nothing was written.
-    """
-    return import_roster_for(importer, unseal_rows(sealed, importer, area), area, ttl_hours, ip)
-
-
-def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> tuple[RosterSheet, list[InviteCard]]:
-    """The invite sheet ``token`` and its cards, for the person who imported it, while its codes are valid.
-
-    Raises:
-        OutOfScope: no such sheet, someone else's, or expired.
-    """
-    sheet = db.session.scalar(select(RosterSheet).where(RosterSheet.token == (token or "")[:43]))
-    if sheet is None or sheet.imported_by_id != user.id or sheet.expires_at <= (now or utcnow()):
-        raise OutOfScope(token)
-    return sheet, [InviteCard(**card) for card in json.loads(sheet.cards)]
-
-
-def write_invite_sheet_pdf(user: User, token: str, output, base_url: str, font: str, ip: str | None = None) -> int:
-    """Write the invite sheet ``token`` as a PDF for the person who imported it, and log the download (it shows
-    invite codes) in the audit log. Returns how many cards.
-
-    Raises:
-        OutOfScope: as ``invite_sheet_for``.
-    """
-    from server.services.imports.invite_sheet import write_invite_sheet
-
-    sheet, cards = invite_sheet_for(user, token)
-    until = sheet.expires_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
-    count = write_invite_sheet(cards, output, base_url, font, heading=f"{sheet.area.name} 人员邀请卡",
-                               valid_until=until)
-    record_read(user, "download_invite_sheet", "roster_sheet", sheet.id, {"cards": count}, ip=ip)
-    return count
-
-
-class PreviewExpired(ValueError):
-    """A confirmed preview that is not this person's, not for this area, or too old: upload the file again."""
-
-
-def seal_rows(rows: Iterable[SourceRow], importer: User, area: Area) -> str:
-    """The rows of a previewed roster, encrypted with the data key for the confirm form: the page carries no
-    phone number in clear, and a confirmation imports exactly what was previewed."""
-    payload = {"user": importer.id, "area": area.id, "at": utcnow().timestamp(),
-               "rows": [[row.number, row.values] for row in rows]}
-    return current_app.extensions["qiaomen.cipher"].encrypt(json.dumps(payload, ensure_ascii=False))
-
-
-def unseal_rows(sealed: str, importer: User, area: Area, max_age_minutes: int = 60) -> list[SourceRow]:
-    """The rows sealed by ``seal_rows`` for this importer and area.
-
-    Raises:
-        PreviewExpired: unreadable, someone else's, another area's, or older than ``max_age_minutes``.
-    """
-    try:
-        payload = json.loads(current_app.extensions["qiaomen.cipher"].decrypt(sealed or ""))
-    except Exception as exc:  # a forged, cut or foreign token: Fernet and json each raise their own
-        raise PreviewExpired() from exc
-    if not isinstance(payload, dict) or payload.get("user") != importer.id or payload.get("area") != area.id \
-            or utcnow().timestamp() - payload.get("at", 0) > max_age_minutes * 60:
-        raise PreviewExpired()
-    return [SourceRow(number, values) for number, values in payload["rows"]]
-
-
-def write_roster_template(output) -> None:
-    """The roster template (.xlsx): the header, two example rows and a drop-down for 角色."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    sheet = workbook.add_worksheet("人员名单")
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8F5E9", "border": 1})
-    text = workbook.add_format({"num_format": "@"})
-    header = ["姓名", "手机", "网格", "楼栋", "角色"]
-    sheet.write_row(0, 0, header, bold)
-    sheet.write_row(1, 0, ["张三", "138 0013 8000", "第一网格", "", "网格员"], text)
-    sheet.write_row(2, 0, ["李四", "139 0013 9000", "", "3栋", "志愿者"], text)
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 1, 16, text)
-    sheet.set_column(2, 3, 14)
-    sheet.set_column(4, 4, 10)
-    sheet.data_validation(1, 4, 1000, 4, {"validate": "list", "source": ["网格员", "志愿者"]})
-    sheet.write_comment(0, 2, "填网格名称；或只填楼栋，人员分到该楼栋所在网格")
-    workbook.close()

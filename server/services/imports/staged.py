@@ -1,8 +1,9 @@
-"""A register uploaded for import, kept between the steps upload → map columns → preview → confirm.
+"""A table uploaded for import, kept between its preview and its confirmation: a register (upload → map columns
+→ preview → confirm) or a roster (upload and preview → confirm), the one way both pages hold a file.
 
 The file is stored under the upload folder (``UPLOAD_DIR/imports/``) with a
-random token for a name, beside a small JSON note of whose it is and into which
-area it goes. Nothing about it is taken from the client but the token: a token
+random token for a name, beside a small JSON note of whose it is, what kind of
+table, and into which area it goes. Nothing about it is taken from the client but the token: a token
 of another user is as unknown as a made-up one. The file is deleted on confirm
 or cancel, and any left behind is deleted an hour after it was uploaded (at the
 next upload).
@@ -67,8 +68,9 @@ def sweep_staged(now: float | None = None) -> int:
     return removed
 
 
-def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int) -> str:
-    """Keep an uploaded register for ``user``'s import into ``area_id``; returns its token.
+def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int, kind: str = "register") -> str:
+    """Keep an uploaded table of ``kind`` (register or roster) for ``user``'s import into ``area_id``; returns its
+    token.
 
     Raises:
         ValueError: the file is neither .csv nor .xlsx (the form checks that first).
@@ -82,31 +84,31 @@ def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int) -> s
     with atomic_open(folder / f"{token}{suffix}") as out:
         while chunk := stream.read(1 << 20):
             out.write(chunk)
-    note = {"user_id": user.id, "area_id": area_id, "suffix": suffix, "filename": Path(filename).name[:100],
-            "mapping": {}}
+    note = {"user_id": user.id, "kind": kind, "area_id": area_id, "suffix": suffix,
+            "filename": Path(filename).name[:100], "mapping": {}}
     write_atomically(folder / f"{token}.json", json.dumps(note))
     return token
 
 
-def _note(token: str, user: User) -> dict:
+def _note(token: str, user: User, kind: str = "register") -> dict:
     if not _TOKEN.fullmatch(token or ""):
         raise NotStaged(token)
     try:
         note = json.loads((_folder() / f"{token}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise NotStaged(token) from None
-    if note.get("user_id") != user.id or note.get("suffix") not in SUFFIXES:
+    if note.get("user_id") != user.id or note.get("kind", "register") != kind or note.get("suffix") not in SUFFIXES:
         raise NotStaged(token)
     return note
 
 
-def staged_import(token: str, user: User) -> StagedImport:
-    """The upload ``token`` names, if it is ``user``'s and still kept.
+def staged_import(token: str, user: User, kind: str = "register") -> StagedImport:
+    """The upload ``token`` names, if it is ``user``'s, of ``kind``, and still kept.
 
     Raises:
         NotStaged: no such upload for this user.
     """
-    note = _note(token, user)
+    note = _note(token, user, kind)
     path = _folder() / f"{token}{note['suffix']}"
     if not path.is_file():
         raise NotStaged(token)
@@ -125,13 +127,13 @@ def set_staged_mapping(token: str, user: User, mapping: dict[int, str | None]) -
     write_atomically(_folder() / f"{token}.json", json.dumps(note))
 
 
-def discard_import(token: str, user: User) -> None:
+def discard_import(token: str, user: User, kind: str = "register") -> None:
     """Delete the upload (after confirm or cancel).
 
     Raises:
-        NotStaged: no such upload for this user.
+        NotStaged: no such upload of ``kind`` for this user.
     """
-    note = _note(token, user)
+    note = _note(token, user, kind)
     folder = _folder()
     (folder / f"{token}{note['suffix']}").unlink(missing_ok=True)
     (folder / f"{token}.json").unlink(missing_ok=True)

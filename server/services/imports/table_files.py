@@ -1,16 +1,27 @@
 """Reading a table that people keep in Excel, as CSV (UTF-8 or GBK) or XLSX, one row at a time.
 
-Shared by the household register and the roster of workers: each says which Chinese headers name which field,
-and gets back rows keyed by field, numbered as a spreadsheet shows them. Reading streams.
+Shared by the household register and the roster of workers: each says (``TableSpec``) which Chinese headers
+name which field, and gets back rows keyed by field, numbered as a spreadsheet shows them. The table is the sheet
+people keep, not one we defined: its header is found among the first rows (title and 填报 rows above it are
+skipped, a header of two rows from merged cells is read as one), its column names may be any of the usual
+synonyms, a column the reader does not know may be mapped to a field by the user, and 合计/小计 rows and blank
+rows are skipped anywhere. Reading streams: one row in memory at a time, past the first few.
 """
 from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import hashlib
+import itertools
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+
+#: Headers that are common and mean nothing to an import: never asked about.
+IGNORED_HEADERS = frozenset({"序号", "编号", "备注", "说明", "NO", "No", "no", "NO.", "No."})
+_TOTALS = frozenset({"合计", "小计", "总计"})
 
 
 class FileFormatError(ValueError):
@@ -26,28 +37,88 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class RowError:
+    """What is wrong with one cell of a row, named as a person finds it: row number and column header."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行「{self.column}」：{self.message}"
+
+
+def normalise_header(cell) -> str:
+    """A header cell as compared: NFKC (full-width letters, brackets), no spaces or line breaks, no * marks."""
+    text = unicodedata.normalize("NFKC", str(cell if cell is not None else ""))
+    return "".join(text.split()).strip("*")
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """What a table's header must hold: field → the Chinese headers accepted for it (the first is canonical)."""
+    """What a table's header may and must hold: field → the Chinese headers accepted for it (the first is
+    canonical, used in messages)."""
 
     columns: Mapping[str, tuple[str, ...]]
     #: Fields the header must name; a tuple among them means one of those fields (``网格或楼栋``).
     required: tuple[str | tuple[str, ...], ...]
     #: How many rows from the top may hold the header (title rows such as ``XX社区网格员名单`` above it).
-    header_within: int = 1
+    header_within: int = 15
+    #: Fields a column provides besides its own (an address holds 楼栋 and 户号).
+    implies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether the user may map unknown columns to fields (the message then asks them to).
+    mappable: bool = False
+
+    #: Normalised header name → field, built once.
+    field_by_name: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "field_by_name",
+                           {normalise_header(n): f for f, names in self.columns.items() for n in names})
 
     @property
     def header_of(self) -> dict[str, str]:
-        return {field: names[0] for field, names in self.columns.items()}
+        return {name: names[0] for name, names in self.columns.items()}
 
-    def fields_of(self, header: list) -> list[str | None]:
-        field_of = {name: field for field, names in self.columns.items() for name in names}
-        return [field_of.get(str(cell or "").strip()) for cell in header]
 
-    def missing(self, fields: list[str | None]) -> list[str]:
-        header_of, missing = self.header_of, []
-        for required in self.required:
-            alternatives = required if isinstance(required, tuple) else (required,)
-            if not any(a in fields for a in alternatives):
+class MissingColumns(FileFormatError):
+    """The header lacks columns the import needs; ``header`` says what was found, so columns can be mapped."""
+
+    def __init__(self, message: str, header: "Header"):
+        super().__init__(message)
+        self.header = header
+
+
+@dataclass
+class Header:
+    """The header found in a table: a name per column, the field each column holds, the row it ends on."""
+
+    names: list[str]
+    fields: list[str | None]
+    row: int
+    spec: TableSpec
+    mapped: dict[int, str | None] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """A hash of the normalised header: the same header in another file has the same key."""
+        return hashlib.sha256("\x1f".join(self.names).encode()).hexdigest()
+
+    @property
+    def unknown(self) -> list[int]:
+        """Columns with a name the import does not know, not mapped by the user, and not 序号/备注."""
+        return [i for i, (name, f) in enumerate(zip(self.names, self.fields))
+                if name and f is None and i not in self.mapped and name not in IGNORED_HEADERS]
+
+    def missing(self, required: Iterable[str | tuple[str, ...]] | None = None) -> list[str]:
+        """The canonical names of required fields no column holds (``spec.implies`` counted)."""
+        present = set(self.fields)
+        for f in list(present):
+            present.update(self.spec.implies.get(f, ()))
+        header_of, missing = self.spec.header_of, []
+        for wanted in self.spec.required if required is None else required:
+            alternatives = wanted if isinstance(wanted, tuple) else (wanted,)
+            if not any(a in present for a in alternatives):
                 missing.append("或".join(header_of[a] for a in alternatives))
         return missing
 
@@ -60,37 +131,107 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _missing_message(number: int, missing: list[str], spec: TableSpec) -> str:
-    return f"第 {number} 行表头缺少列：{'、'.join(missing)}。表头应为：{'，'.join(spec.header_of.values())}"
+def _header_fields(names: list[str], spec: TableSpec) -> list[str | None]:
+    fields, seen = [], set()
+    for name in names:
+        f = spec.field_by_name.get(name)
+        if f in seen:
+            f = None  # a second column of the same field: the first one counts
+        seen.add(f)
+        fields.append(f)
+    return fields
 
 
-def rows_of(records: Iterator[list], spec: TableSpec) -> Iterator[SourceRow]:
-    """The data rows under the header, found among the first ``spec.header_within`` rows; blank rows skipped.
+def _recognised(names: list[str], spec: TableSpec) -> int:
+    return sum(1 for f in _header_fields(names, spec) if f)
 
-    Raises:
-        FileFormatError: an empty file, or no row there holding the required columns (named with the number of
-            the row closest to a header).
+
+def _merged(upper: list[str], lower: list[str]) -> list[str]:
+    """A header of two rows (merged cells): each column named by its lower cell, else by the one above."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    return [low or up for up, low in zip(upper, lower)]
+
+
+def _locate_header(top: list[tuple[int, list]], spec: TableSpec) -> tuple[list[str], int, int]:
+    """(names, last header row's number, index in ``top`` of the first data row) among the first rows.
+
+    The header is the row naming the most known fields; a row above or below it is
+    merged in when that names more (a two-row header), the row below only when it
+    reads as a header itself (most of its cells are known names), so that a data
+    row is never taken for one.
     """
-    records, closest, number = iter(records), None, 0
-    for number, record in enumerate(records, start=1):
-        record = list(record)
-        fields = spec.fields_of(record)
-        missing = spec.missing(fields)
-        if not missing:
-            break
-        # The row that comes closest to a header (a title row above it names none of its columns) is named.
-        if any(cell_text(c) for c in record) and (closest is None or len(missing) < len(closest[1])):
-            closest = (number, missing)
-        if number >= spec.header_within:
-            raise FileFormatError(_missing_message(*(closest or (number, missing)), spec))
-    else:
-        if closest is None:
+    rows = [[normalise_header(c) for c in record] for _, record in top]
+    counts = [_recognised(r, spec) for r in rows]
+    if not any(counts):
+        first = next((i for i, r in enumerate(rows) if any(r)), None)
+        if first is None:
             raise FileFormatError("文件是空的")
-        raise FileFormatError(_missing_message(*closest, spec))
-    for number, record in enumerate(records, start=number + 1):
-        values = {field: cell_text(cell) for field, cell in zip(fields, record) if field}
-        if any(values.values()):
-            yield SourceRow(number, values)
+        return rows[first], top[first][0], first + 1
+    best = counts.index(max(counts))
+    names, last = rows[best], best
+    if best + 1 < len(rows):
+        below = rows[best + 1]
+        filled = [c for c in below if c]
+        merged = _merged(names, below)
+        if filled and _recognised(below, spec) * 2 >= len(filled) and _recognised(merged, spec) > counts[best]:
+            names, last = merged, best + 1
+    if best > 0 and any(rows[best - 1]):
+        merged = _merged(rows[best - 1], names)
+        if _recognised(merged, spec) > _recognised(names, spec):
+            names = merged
+    return names, top[last][0], last + 1
+
+
+def _apply_mapping(names: list[str], row: int, mapping: dict[int, str | None] | None, spec: TableSpec) -> Header:
+    fields = _header_fields(names, spec)
+    mapped = {}
+    for index, f in (mapping or {}).items():
+        if 0 <= index < len(fields) and (f is None or f in spec.columns):
+            if f is not None:
+                fields = [None if other == f else other for other in fields]  # the user's choice wins
+            fields[index] = f
+            mapped[index] = f
+    return Header(names, fields, row, spec, mapped)
+
+
+def _is_total(record) -> bool:
+    """A 合计/小计/总计 row: its first filled cell says so, in whichever column (序号's, or the next)."""
+    for cell in record:
+        if cell:  # None, "" (and 0) are not filled
+            return cell.__class__ is str and "计" in cell and cell.strip()[:2] in _TOTALS
+    return False
+
+
+def _read(records: Iterator[list], spec: TableSpec,
+          mapping: dict[int, str | None] | None) -> tuple[Header, Iterator[SourceRow]]:
+    """The header among the first rows, and the data rows below it, numbered as a spreadsheet shows them."""
+    numbered = enumerate(records, start=1)
+    top = list(itertools.islice(numbered, spec.header_within))
+    if not top:
+        raise FileFormatError("文件是空的")
+    names, row, first_data = _locate_header(top, spec)
+    header = _apply_mapping(names, row, mapping, spec)
+
+    def rows() -> Iterator[SourceRow]:
+        fields = header.fields
+        for number, record in itertools.chain(top[first_data:], numbered):
+            values = {f: cell_text(cell) for f, cell in zip(fields, record) if f}
+            if any(values.values()) and not _is_total(record):
+                yield SourceRow(number, values)
+
+    return header, rows()
+
+
+def _checked(header: Header, rows: Iterator[SourceRow],
+             required: Iterable[str | tuple[str, ...]] | None) -> Iterator[SourceRow]:
+    missing = header.missing(required)
+    if missing:
+        unknown = "、".join(f"“{header.names[i]}”" for i in header.unknown) if header.spec.mappable else ""
+        raise MissingColumns(f"第 {header.row} 行表头缺少列：{'、'.join(missing)}。"
+                             + (f"无法识别的列：{unknown}，请在网页上为它们选择对应的内容；" if unknown else "")
+                             + f"可用的列名：{'，'.join(header.spec.header_of.values())}", header)
+    return rows
 
 
 def encoding_of(path: Path) -> str:
@@ -189,11 +330,41 @@ def records(path: str | Path) -> Iterator[list]:
     raise FileFormatError("只支持 .csv 和 .xlsx 文件")
 
 
-def read_table(path: str | Path, spec: TableSpec) -> Iterator[SourceRow]:
-    """Rows of a CSV or XLSX file, by the file's extension, keyed by the fields of ``spec``.
+def read_header(path: str | Path, spec: TableSpec, mapping: dict[int, str | None] | None = None) -> Header:
+    """The header of a CSV or XLSX table: its column names, the field of each, the row it ends on.
+
+    Reads only the first rows.
 
     Raises:
-        FileFormatError: an unknown extension, an unreadable file, or a header
-            without the required columns (raised when iteration starts).
+        FileFormatError: an unknown extension, an unreadable or empty file.
     """
-    return rows_of(records(path), spec)
+    found = records(path)
+    try:
+        header, _ = _read(found, spec, mapping)
+    finally:
+        found.close()
+    return header
+
+
+def read_table(path: str | Path, spec: TableSpec, mapping: dict[int, str | None] | None = None,
+               required: Iterable[str | tuple[str, ...]] | None = None) -> Iterator[SourceRow]:
+    """Rows of a CSV or XLSX table, by the file's extension, keyed by the fields of ``spec``.
+
+    ``mapping`` (column index → field, or None to ignore it) overrides the fields read from the header;
+    ``required`` names the fields the header must provide (``spec.required`` when None).
+
+    Raises:
+        FileFormatError: an unknown extension (at once), an unreadable file (when iteration starts, or on the
+            bad row).
+        MissingColumns: a header without the required columns (when iteration starts).
+    """
+    found = records(path)
+
+    def rows():
+        try:
+            header, data = _read(found, spec, mapping)
+            yield from _checked(header, data, required)
+        finally:
+            found.close()
+
+    return rows()

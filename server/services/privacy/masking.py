@@ -1,10 +1,7 @@
 """Showing personal data only as much as the reader needs."""
 from __future__ import annotations
 
-import re
-
-# A mainland mobile number inside free text, written whole or in groups (138 1234 5678, 138-1234-5678).
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)")
+from server.services.privacy.phones import MOBILE_IN_TEXT
 
 
 def mask_phone(phone: str | None) -> str:
@@ -38,4 +35,4 @@ def mask_phones_in(text: str | None) -> str | None:
     """
     if not text:
         return text
-    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    return MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from models import Area, Campaign
-from server.services.canvassing.campaigns import campaign_for, campaigns_covering
+from server.services.canvassing.campaign_lookup import campaign_for, campaigns_covering
 from server.services.access.scope import OutOfScope, area_in_scope, get_area, get_building, get_household
 from server.web.record_ids import query_id
 

@@ -10,11 +10,13 @@ from models import Area, AreaLevel, CampaignStatus
 from models.base import MAX_RECORD_ID
 from server.extensions import db
 from server.services.registry.areas import areas_of
-from server.services.canvassing.campaigns import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, CampaignError,
-                                       CampaignRefused, MaterialSpec, activate_campaign, campaign_figures, next_period,
-                                       campaigns_of, create_campaign, delete_campaign, end_campaign, get_campaign,
-                                       get_run_campaign, has_records, may_run, may_run_campaigns, new_round,
-                                       update_campaign)
+from server.services.canvassing.campaign_figures import campaign_figures
+from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_campaign, get_run_campaign,
+                                                        may_run, may_run_campaigns)
+from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE,
+                                                       MaterialSpec)
+from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
+                                                  end_campaign, has_records, new_round, next_period, update_campaign)
 from server.services.access.scope import OutOfScope
 from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm
 

@@ -12,7 +12,7 @@ from server.services.imports.household_files import HEADER_OF, FileFormatError
 from server.services.imports.households import ImportRejected
 from server.services.privacy.masking import mask_phone
 from server.services.imports.register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
-from server.services.imports.register_template import register_template
+from server.services.imports.templates import REGISTER_TEMPLATE, write_template
 from server.services.imports.staged import NotStaged, discard_import, stage_import, staged_import
 from server.web.forms import ConfirmForm, ImportHouseholdsForm, column_mapping_form
 
@@ -43,7 +43,7 @@ def import_file():
 def import_template():
     """The register template: header, two example rows, a drop-down for 状态."""
     selection()
-    return send_file(io.BytesIO(register_template()), as_attachment=True, download_name="住户登记表模板.xlsx",
+    return send_file(io.BytesIO(write_template(REGISTER_TEMPLATE)), as_attachment=True, download_name="住户登记表模板.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from server.extensions import db
 from server.services.registry.font import cjk_font
-from server.services.imports.roster import (PreviewExpired, RosterRejected, import_previewed_roster,
-                                           invite_sheet_for, preview_roster, write_invite_sheet_pdf,
-                                           write_roster_template)
-from server.services.access.scope import OutOfScope
+from server.services.imports.invite_sheet import invite_sheet_for, write_invite_sheet_pdf
+from server.services.imports.roster import RosterRejected
+from server.services.imports.roster_steps import confirm_roster as confirm_staged_roster
+from server.services.imports.roster_steps import discard_roster, preview_roster
+from server.services.imports.staged import NotStaged
 from server.services.imports.table_files import FileFormatError
+from server.services.imports.templates import ROSTER_TEMPLATE, write_template
+from server.services.access.scope import OutOfScope
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
 
 from . import bp, selection
@@ -36,17 +37,15 @@ def roster():
     form = ImportRosterForm()
     if not form.validate_on_submit():
         return _render(chosen, form, status=400 if request.method == "POST" else 200)
-    suffix = Path(form.file.data.filename or "").suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as upload:
-        form.file.data.save(upload.name)
-        try:
-            plan, sealed = preview_roster(upload.name, current_user, chosen.area)
-        except FileFormatError as bad:
-            return _render(chosen, form, errors=[str(bad)], status=400)
-        except RosterRejected as rejected:
-            return _render(chosen, form, plan=rejected.plan, errors=[str(e) for e in rejected.plan.errors],
-                           status=400)
-    confirm = ConfirmRosterForm(formdata=None, rows=sealed)
+    try:
+        plan, token = preview_roster(form.file.data.stream, form.file.data.filename or "", current_user,
+                                     chosen.area)
+    except FileFormatError as bad:
+        return _render(chosen, form, errors=[str(bad)], status=400)
+    except RosterRejected as rejected:
+        return _render(chosen, form, plan=rejected.plan, errors=[str(e) for e in rejected.plan.errors],
+                       status=400)
+    confirm = ConfirmRosterForm(formdata=None, token=token)
     return _render(chosen, form, plan=plan, confirm=confirm)
 
 
@@ -59,9 +58,9 @@ def confirm_roster():
         flash("没有可确认的名单，请重新上传", "error")
         return redirect(url_for("dash.roster", **chosen.args()))
     try:
-        result, sheet = import_previewed_roster(current_user, form.rows.data, chosen.area,
-                                                current_app.config["INVITE_TTL_HOURS"], ip=request.remote_addr)
-    except PreviewExpired:
+        result, sheet = confirm_staged_roster(current_user, form.token.data, chosen.area,
+                                              current_app.config["INVITE_TTL_HOURS"], ip=request.remote_addr)
+    except NotStaged:
         db.session.rollback()
         flash("预览已过期，请重新上传名单", "error")
         return redirect(url_for("dash.roster", **chosen.args()))
@@ -70,6 +69,7 @@ def confirm_roster():
         return _render(chosen, ImportRosterForm(formdata=None), plan=rejected.plan,
                        errors=[str(e) for e in rejected.plan.errors], status=400)
     db.session.commit()
+    discard_roster(form.token.data, current_user)
     message = f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，未变 {result.unchanged} 人"
     if result.already_signed_in:
         message += f"；已登录过、未重发邀请码：{'、'.join(result.already_signed_in)}"
@@ -107,8 +107,5 @@ def roster_invites_pdf(token: str):
 def roster_template():
     """The roster template: header, two example rows, a drop-down for 角色."""
     selection()  # for the team page's callers only, like every dashboard route
-    buffer = io.BytesIO()
-    write_roster_template(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name="人员名单模板.xlsx",
+    return send_file(io.BytesIO(write_template(ROSTER_TEMPLATE)), as_attachment=True, download_name="人员名单模板.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
