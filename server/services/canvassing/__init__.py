@@ -29,7 +29,17 @@ from .campaigns import (
     update_campaign,
     worker_campaign,
 )
-from .feedback import FeedbackError, close_feedback, door_feedback, reply_to_feedback
+from .feedback import (
+    FeedbackError,
+    Inbox,
+    InboxFilters,
+    InboxItem,
+    close_feedback,
+    door_feedback,
+    feedback_inbox,
+    inbox_filters,
+    reply_to_feedback,
+)
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
 from .resident import (
     FormKeyElsewhere,

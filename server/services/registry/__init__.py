@@ -12,6 +12,7 @@ from .areas import (
     count_households_under,
     create_area,
     grid_ids_under,
+    grids_under,
     households_under,
     new_area,
     subtree_filter,

@@ -109,6 +109,11 @@ def areas_under(area: Area, level: AreaLevel | None = None) -> Select:
     return query
 
 
+def grids_under(area: Area) -> list[Area]:
+    """The grids at or beneath ``area``, in tree order."""
+    return list(db.session.scalars(areas_under(area, AreaLevel.GRID)))
+
+
 def grid_ids_under(area: Area) -> Select:
     """The ids of the grids at or beneath ``area``, as a subquery."""
     return select(Area.id).where(subtree_filter(area), Area.level == AreaLevel.GRID)
