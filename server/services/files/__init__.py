@@ -2,4 +2,5 @@
 
 from .storage import LocalStorage
 from .sweep import sweep_files
-from .uploads import UploadRejected, UploadTooLarge, configure_pillow, file_extension, store_upload
+from .uploads import (FilePurged, UploadRejected, UploadTooLarge, configure_pillow, file_extension, read_file,
+                      store_upload)
