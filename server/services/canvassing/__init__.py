@@ -50,6 +50,7 @@ from .resident import (
     feedback_from_door,
     sign_from_door,
 )
+from .team import INVITE_PREFIX, Team, invite_payload, invite_qr_png, team_of, workers_under
 from .visits import VisitConflict, VisitNotFound, VisitRejected, record_visit, sync_visits
 from .walk_list import (
     BadCursor,
@@ -62,3 +63,4 @@ from .walk_list import (
     worker_doors,
     worker_grids,
 )
+from .worker_round import OfflineCopy, OfflineDoor, WorkerRound, offline_copy, session_length, worker_round
