@@ -18,5 +18,5 @@ from .roster import (
     write_invite_sheet_pdf,
     write_roster_template,
 )
-from .staged import NotStaged, discard_import, stage_import, staged_import, sweep_staged
+from .staged import NotStaged, discard_import, may_import_into, stage_import, staged_import, sweep_staged
 from .table_files import FileFormatError

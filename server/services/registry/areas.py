@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, func, select
 
 from models import Area, AreaLevel, Building, CommunityType, Household, Occupancy
+from models.base import MAX_RECORD_ID
 from server.extensions import db
 
 
@@ -70,6 +71,19 @@ def add_child_area(parent: Area | None, name: str, level: AreaLevel | None = Non
     if db.session.scalar(sibling) is not None:
         raise AreaError(f"已有名为“{name}”的{expected.label}")
     return create_area(name, expected, parent, community_type)
+
+
+def find_area(area_id) -> Area | None:
+    """The area ``area_id`` names, whoever asks (a caller that must check scope does); None when it names none:
+    no such area, or not a record id at all (a tampered form field). Raises nothing."""
+    if not isinstance(area_id, int) or not 1 <= area_id <= MAX_RECORD_ID:
+        return None
+    return db.session.get(Area, area_id)
+
+
+def child_areas(area: Area) -> list[Area]:
+    """The areas one level beneath ``area``, in tree order (none beneath a grid)."""
+    return list(db.session.scalars(areas_under(area, area.level.child))) if area.level.child else []
 
 
 def area_tree(area: Area) -> list[Area]:
