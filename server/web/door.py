@@ -71,8 +71,8 @@ def _form() -> dict:
 
 
 def _invalid_json(errors: dict):
-    return jsonify({"code": 422, "status": "Unprocessable Entity", "message": "填写有误，请检查后重试",
-                    "errors": {field: [message] for field, message in errors.items()}}), 422
+    return jsonify(error_payload(422, "填写有误，请检查后重试",
+                                 {field: [message] for field, message in errors.items()})), 422
 
 
 #: A form carried from one door's page to another's: refused, nothing stored.

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from server.database.health import ping
 from server.errors import error_payload, log_database_unavailable
 from server.extensions import db
 
@@ -22,7 +22,7 @@ def healthz():
 
     It says nothing else to anonymous callers: not the run mode, not the kind of database."""
     try:
-        db.session.execute(text("SELECT 1"))
+        ping()
     except SQLAlchemyError as exc:
         log_database_unavailable(exc)
         db.session.rollback()

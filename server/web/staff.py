@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from server.extensions import db
-from server.services.registry.areas import areas_under, count_households_under, summarize_area
+from server.services.registry.areas import child_areas, count_households_under, summarize_area
 from server.services.access.audit import record_read
 from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of, sees_drafts
 from server.services.registry.font import CJKFontMissing, cjk_font
@@ -50,8 +50,7 @@ def _area(area_id: int):
 @bp.get("/")
 def home():
     summaries = [summarize_area(area) for area in current_user.areas]
-    children = {area.id: db.session.scalars(areas_under(area, area.level.child)).all() if area.level.child else []
-                for area in current_user.areas}
+    children = {area.id: child_areas(area) for area in current_user.areas}
     campaigns = {c.id: c for c in campaigns_of(current_user)}
     return render_template("staff_home.html", summaries=summaries, children=children,
                            campaigns=list(campaigns.values()))

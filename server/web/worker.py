@@ -7,22 +7,21 @@ IndexedDB keep the pages and the queue of unsent visits working without signal.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
                    url_for)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from marshmallow import Schema, fields
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from models import SessionChannel
+from miniprogram_api.schemas import ProgressOut
+from models import Occupancy, SessionChannel
 from server.extensions import db, limiter
-from server.services.ledger import counters as ledger
 from server.services.access.accounts import InviteNotValid, redeem_invite
-from server.services.canvassing.campaign_lookup import campaigns_covering, worker_campaign
 from server.services.access.sessions import api_token
-from server.services.canvassing.walk_list import find_doors, walk_list, worker_doors, worker_grids
+from server.services.canvassing.walk_list import find_doors, walk_list
+from server.services.canvassing.worker_round import offline_copy, session_length, worker_round
 from server.services.reports.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
 from server.web.record_ids import query_id
@@ -38,14 +37,55 @@ class PhoneSearchForm(FlaskForm):
     phone = StringField("户主手机号", validators=[DataRequired("请输入户主完整手机号"), Length(max=32)])
 
 
+class _WorkerOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class _MaterialOut(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class _PledgeTextOut(Schema):
+    version = fields.Integer()
+    title = fields.String()
+
+
+class _CampaignOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    materials = fields.List(fields.Nested(_MaterialOut))
+    pledge_text = fields.Nested(_PledgeTextOut, attribute="current_pledge_text", allow_none=True)
+
+
+class _OfflineDoorOut(Schema):
+    """A door as the phone keeps it (``worker_round.OfflineDoor``): enough to find it and record a visit offline."""
+
+    id = fields.Integer(attribute="household.id")
+    token = fields.String(attribute="household.token")
+    label = fields.String(attribute="household.label")
+    building = fields.String(attribute="household.building.name")
+    unit = fields.String(attribute="household.unit")
+    room = fields.String(attribute="household.room")
+    grid_id = fields.Integer(attribute="household.building.grid_id")
+    occupancy = fields.Enum(Occupancy, by_value=True, attribute="household.occupancy")
+    progress = fields.Nested(ProgressOut)
+
+
+class OfflineCopyOut(Schema):
+    """``/w/app.json``: the worker, and with a campaign, an API token, the campaign and the worker's doors."""
+
+    worker = fields.Nested(_WorkerOut)
+    token = fields.String()
+    token_expires_in = fields.Integer()
+    campaign = fields.Nested(_CampaignOut, allow_none=True)
+    households = fields.List(fields.Nested(_OfflineDoorOut))
+
+
 def _field_worker_only():
     if not current_user.role.is_field_worker:
         abort(403, description="此页面供网格员和志愿者使用")
-
-
-def _campaign():
-    grids = worker_grids(current_user)
-    return worker_campaign(grids), grids
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -67,19 +107,11 @@ def login():
                 form.invite_code.errors.append("这个邀请码不是网格员或志愿者的")
                 status = 400
             else:
-                sign_in(user, SessionChannel.WORKER, remember=True, duration=_session_length(user))
+                sign_in(user, SessionChannel.WORKER, remember=True, duration=session_length(user))
                 return redirect(url_for("worker.home"))
     elif request.method == "POST":
         status = 400
     return render_template("worker/login.html", form=form), status
-
-
-def _session_length(user) -> dt.timedelta:
-    """The session lasts the campaign (at least a day); a head can end it sooner by deactivating the worker."""
-    ends = [c.end_date for grid in worker_grids(user) for c in campaigns_covering(grid, active_only=True)]
-    if not ends:
-        return dt.timedelta(days=1)
-    return max(dt.timedelta(days=1), dt.datetime.combine(max(ends), dt.time()) - dt.datetime.now() + dt.timedelta(days=1))
 
 
 @bp.post("/logout")
@@ -96,10 +128,11 @@ def logout():
 @login_required
 def home():
     _field_worker_only()
-    campaign, grids = _campaign()
+    walk = worker_round(current_user)
+    campaign, grids = walk.campaign, walk.grids
     if campaign is None:
         return render_template("worker/home.html", campaign=None, grids=grids, today=today_for(current_user))
-    grid = next((g for g in grids if g.id == query_id("grid")), grids[0] if grids else None)
+    grid = walk.grid(query_id("grid"))
     todo = walk_list(grid, campaign, "todo", limit=200) if grid else None
     revisit = walk_list(grid, campaign, "revisit", limit=200) if grid else None
     return render_template("worker/home.html", campaign=campaign, grids=grids, grid=grid, today=today_for(current_user),
@@ -149,22 +182,13 @@ def visit():
 def app_data():
     """What the phone keeps for a day offline: the campaign, the worker's doors and an API token."""
     _field_worker_only()
-    campaign, grids = _campaign()
-    if campaign is None:
-        return jsonify({"campaign": None, "households": [], "worker": {"id": current_user.id, "name": current_user.name}})
-    text = campaign.current_pledge_text
+    copy = offline_copy(current_user)
+    if copy.campaign is None:
+        return jsonify(OfflineCopyOut().dump({"worker": copy.worker, "campaign": None, "households": []}))
     # The token belongs to this browser's sign-in: logging out here revokes it too.
     token, expires_in = api_token(current_app.config, user=current_user, session_id=current_user.login_session_id)
-    return jsonify({
-        "worker": {"id": current_user.id, "name": current_user.name},
-        "token": token, "token_expires_in": expires_in,
-        "campaign": {"id": campaign.id, "name": campaign.name,
-                     "materials": [{"code": m.code, "name": m.name} for m in campaign.materials],
-                     "pledge_text": {"version": text.version, "title": text.title} if text else None},
-        "households": [{"id": h.id, "token": h.token, "label": h.label, "building": h.building.name, "unit": h.unit,
-                        "room": h.room, "grid_id": h.building.grid_id, "occupancy": h.occupancy.value,
-                        "progress": ledger.snapshot(h, p)} for h, p in worker_doors(current_user, campaign)],
-    })
+    return jsonify(OfflineCopyOut().dump({"worker": copy.worker, "token": token, "token_expires_in": expires_in,
+                                          "campaign": copy.campaign, "households": copy.doors}))
 
 
 @bp.get("/sw.js")

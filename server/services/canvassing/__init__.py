@@ -26,7 +26,17 @@ from .campaigns import (
     next_period,
     update_campaign,
 )
-from .feedback import FeedbackError, close_feedback, door_feedback, reply_to_feedback
+from .feedback import (
+    FeedbackError,
+    Inbox,
+    InboxFilters,
+    InboxItem,
+    close_feedback,
+    door_feedback,
+    feedback_inbox,
+    inbox_filters,
+    reply_to_feedback,
+)
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
 from .resident import (
     FormKeyElsewhere,
@@ -37,6 +47,7 @@ from .resident import (
     feedback_from_door,
     sign_from_door,
 )
+from .team import INVITE_PREFIX, Team, invite_payload, invite_qr_png, team_of, workers_under
 from .visits import VisitConflict, VisitNotFound, VisitRejected, record_visit, sync_visits
 from .walk_list import (
     BadCursor,
@@ -49,3 +60,4 @@ from .walk_list import (
     worker_doors,
     worker_grids,
 )
+from .worker_round import OfflineCopy, OfflineDoor, WorkerRound, offline_copy, session_length, worker_round

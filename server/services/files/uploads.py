@@ -29,6 +29,10 @@ class UploadRejected(ValueError):
     """The upload is not an acceptable image; the message says why, in Chinese."""
 
 
+class FilePurged(LookupError):
+    """The file's bytes were deleted when its retention period ended; its record stays (and says when)."""
+
+
 class UploadTooLarge(UploadRejected):
     """Over the size limit (answered 413)."""
 
@@ -119,3 +123,14 @@ def configure_pillow(max_pixels: int = MAX_PIXELS) -> None:
 def file_extension(stored: StoredFile) -> str:
     """The extension the file's bytes are stored under, from its MIME type."""
     return by_mime(stored.content_type).extension
+
+
+def read_file(stored: StoredFile, storage: LocalStorage) -> bytes:
+    """The bytes of a photo or signature.
+
+    Raises:
+        FilePurged: the retention period deleted them (the caller answers 410 Gone, not 404: it was there).
+    """
+    if stored.purged_at is not None:
+        raise FilePurged(stored.id)
+    return storage.read(stored.sha256, file_extension(stored))

@@ -7,6 +7,6 @@ from .invite_sheet import invite_sheet_for, write_invite_sheet, write_invite_she
 from .register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
 from .roster import RosterRejected, check_roster, import_roster, read_roster
 from .roster_steps import confirm_roster, discard_roster, preview_roster
-from .staged import NotStaged, discard_import, stage_import, staged_import, sweep_staged
+from .staged import NotStaged, discard_import, may_import_into, stage_import, staged_import, sweep_staged
 from .table_files import FileFormatError
 from .templates import REGISTER_TEMPLATE, ROSTER_TEMPLATE, write_template

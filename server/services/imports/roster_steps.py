@@ -30,7 +30,7 @@ def preview_roster(stream: BinaryIO, filename: str, importer: User, area: Area) 
         RosterRejected: as ``check_roster``.
     """
     try:
-        token = stage_import(stream, filename, importer, area.id, KIND)
+        token = stage_import(stream, filename, importer, area, KIND)
     except ValueError as bad:  # neither .csv nor .xlsx
         raise FileFormatError(str(bad)) from bad
     try:

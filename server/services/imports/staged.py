@@ -4,7 +4,8 @@
 The file is stored under the upload folder (``UPLOAD_DIR/imports/``) with a
 random token for a name, beside a small JSON note of whose it is, what kind of
 table, and into which area it goes. Nothing about it is taken from the client but the token: a token
-of another user is as unknown as a made-up one. The file is deleted on confirm
+of another user is as unknown as a made-up one. A user imports only into an area
+they see (``may_import_into``), checked when the file is kept and at every step. The file is deleted on confirm
 or cancel, and any left behind is deleted an hour after it was uploaded (at the
 next upload).
 """
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from models import User
+from models import Area, User
+from server.extensions import db
+from server.services.access.scope import OutOfScope, area_in_scope
 from server.services.files.storage import storage
 from server.services.files.atomic import PARTIAL_SUFFIX, atomic_open, write_atomically
 
@@ -38,6 +41,7 @@ class StagedImport:
     area_id: int
     filename: str
     mapping: dict[int, str | None]
+    area: Area  # the area ``area_id`` names, in the user's scope
     remembered: bool = False  # the mapping was recalled for this header, not chosen for this upload
 
 
@@ -68,13 +72,21 @@ def sweep_staged(now: float | None = None) -> int:
     return removed
 
 
-def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int, kind: str = "register") -> str:
-    """Keep an uploaded table of ``kind`` (register or roster) for ``user``'s import into ``area_id``; returns its
+def may_import_into(user: User, area: Area) -> bool:
+    """A user imports a register into an area at or beneath one of their own, and nowhere else."""
+    return area_in_scope(user, area)
+
+
+def stage_import(stream: BinaryIO, filename: str, user: User, area: Area, kind: str = "register") -> str:
+    """Keep an uploaded table of ``kind`` (register or roster) for ``user``'s import into ``area``; returns its
     token.
 
     Raises:
+        OutOfScope: ``user`` may not import into ``area`` (``may_import_into``).
         ValueError: the file is neither .csv nor .xlsx (the form checks that first).
     """
+    if not may_import_into(user, area):
+        raise OutOfScope(area.id)
     suffix = Path(filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError("只支持 .csv 和 .xlsx 文件")
@@ -84,7 +96,7 @@ def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int, kind
     with atomic_open(folder / f"{token}{suffix}") as out:
         while chunk := stream.read(1 << 20):
             out.write(chunk)
-    note = {"user_id": user.id, "kind": kind, "area_id": area_id, "suffix": suffix,
+    note = {"user_id": user.id, "kind": kind, "area_id": area.id, "suffix": suffix,
             "filename": Path(filename).name[:100], "mapping": {}}
     write_atomically(folder / f"{token}.json", json.dumps(note))
     return token
@@ -103,17 +115,21 @@ def _note(token: str, user: User, kind: str = "register") -> dict:
 
 
 def staged_import(token: str, user: User, kind: str = "register") -> StagedImport:
-    """The upload ``token`` names, if it is ``user``'s, of ``kind``, and still kept.
+    """The upload ``token`` names, if it is ``user``'s, of ``kind``, still kept, and for an area ``user`` may still
+    import into.
 
     Raises:
-        NotStaged: no such upload for this user.
+        NotStaged: no such upload for this user, or its area is no longer theirs (or no longer exists).
     """
     note = _note(token, user, kind)
     path = _folder() / f"{token}{note['suffix']}"
     if not path.is_file():
         raise NotStaged(token)
+    area = db.session.get(Area, int(note["area_id"]))
+    if area is None or not may_import_into(user, area):
+        raise NotStaged(token)
     mapping = {int(k): v for k, v in note.get("mapping", {}).items()}
-    return StagedImport(token, path, int(note["area_id"]), note.get("filename", ""), mapping)
+    return StagedImport(token, path, area.id, note.get("filename", ""), mapping, area)
 
 
 def set_staged_mapping(token: str, user: User, mapping: dict[int, str | None]) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, func, select
 
 from models import Area, AreaLevel, Building, CommunityType, Household, Occupancy
+from models.base import MAX_RECORD_ID
 from server.extensions import db
 
 
@@ -72,6 +73,19 @@ def add_child_area(parent: Area | None, name: str, level: AreaLevel | None = Non
     return create_area(name, expected, parent, community_type)
 
 
+def find_area(area_id) -> Area | None:
+    """The area ``area_id`` names, whoever asks (a caller that must check scope does); None when it names none:
+    no such area, or not a record id at all (a tampered form field). Raises nothing."""
+    if not isinstance(area_id, int) or not 1 <= area_id <= MAX_RECORD_ID:
+        return None
+    return db.session.get(Area, area_id)
+
+
+def child_areas(area: Area) -> list[Area]:
+    """The areas one level beneath ``area``, in tree order (none beneath a grid)."""
+    return list(db.session.scalars(areas_under(area, area.level.child))) if area.level.child else []
+
+
 def area_tree(area: Area) -> list[Area]:
     """``area`` and everything beneath it, in tree order (parents before children, siblings by path)."""
     return list(db.session.scalars(areas_under(area)))
@@ -107,6 +121,11 @@ def areas_under(area: Area, level: AreaLevel | None = None) -> Select:
     if level is not None:
         query = query.where(Area.level == AreaLevel(level))
     return query
+
+
+def grids_under(area: Area) -> list[Area]:
+    """The grids at or beneath ``area``, in tree order."""
+    return list(db.session.scalars(areas_under(area, AreaLevel.GRID)))
 
 
 def grid_ids_under(area: Area) -> Select:

@@ -2,6 +2,7 @@
 
 from .building_chart import STATES, building_chart, household_record
 from .coverage import households_under_clause, overview
+from .coverage_map import CoverageMap, MapBuilding, buildings_on_map, coverage_colour
 from .ledger_export import export_ledger
 from .rankings import rankings
 from .revisits import not_yet_visited, revisits_due

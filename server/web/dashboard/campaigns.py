@@ -7,9 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Area, AreaLevel, CampaignStatus
-from models.base import MAX_RECORD_ID
 from server.extensions import db
-from server.services.registry.areas import areas_of
+from server.services.registry.areas import areas_of, find_area
 from server.services.canvassing.campaign_figures import campaign_figures
 from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_campaign, get_run_campaign,
                                                         may_run, may_run_campaigns)
@@ -56,8 +55,7 @@ def _area_choices(form: CampaignForm) -> None:
 
 def _chosen_area(form: CampaignForm) -> Area | None:
     """The area picked; one beyond the caller's areas is passed on, for the service to refuse beside the field."""
-    area_id = form.area_id.data
-    return db.session.get(Area, area_id) if isinstance(area_id, int) and 1 <= area_id <= MAX_RECORD_ID else None
+    return find_area(form.area_id.data)
 
 
 def _materials(form: CampaignForm) -> tuple[list[MaterialSpec], list[int]]:

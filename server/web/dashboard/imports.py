@@ -34,7 +34,7 @@ def import_file():
     chosen = selection()
     form = ImportHouseholdsForm()
     if form.validate_on_submit():
-        token = stage_import(form.file.data.stream, form.file.data.filename or "", current_user, chosen.area.id)
+        token = stage_import(form.file.data.stream, form.file.data.filename or "", current_user, chosen.area)
         return redirect(url_for("dash.import_preview", token=token, **chosen.args()))
     return render_template("dashboard/import.html", chosen=chosen, form=form)
 

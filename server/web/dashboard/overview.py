@@ -4,20 +4,19 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import Building, Household, LedgerBuilding
+from models import Household
 from server.extensions import db
-from server.services.registry.areas import buildings_under
 from server.services.access.audit import record_read
 from server.services.reports.building_chart import STATES, building_chart, household_record
-from server.services.registry.positions import may_place, suggestions_under
+from server.services.registry.positions import may_place
 from server.services.reports.coverage import overview as coverage_overview
-from server.services.ledger.counters import rates
+from server.services.reports.coverage_map import MapBuilding, buildings_on_map
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy.masking import mask_phone
 from server.services.access.scope import OutOfScope, get_file
 from server.services.files.storage import storage
-from server.services.files.uploads import file_extension
+from server.services.files.uploads import FilePurged, read_file
 
 from . import bp, building_or_404, household_or_404, selection
 
@@ -36,44 +35,37 @@ def coverage_map():
                            tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"], states=STATES)
 
 
-def coverage_colour(counts) -> str:
-    """Red under 30 %, amber to 80 %, green above; grey with nothing in scope."""
-    contacted = rates(counts)["contacted"] if counts is not None else None
-    if contacted is None:
-        return "grey"
-    return "red" if contacted < 0.3 else "amber" if contacted < 0.8 else "green"
-
-
 @bp.get("/map.json")
 def map_data():
     """The buildings of the chosen area: those placed, with coordinates and coverage (one row per building), and
     those not yet placed, with the position their visits suggest, if any. Coordinates are GCJ-02."""
     chosen = selection()
-    rows = db.session.execute(
-        buildings_under(chosen.area).add_columns(LedgerBuilding).outerjoin(
-            LedgerBuilding, (LedgerBuilding.building_id == Building.id)
-            & (LedgerBuilding.campaign_id == chosen.campaign.id))
-        .order_by(Building.grid_id, Building.name)).all()
-    suggestions = suggestions_under(chosen.area)
-    points, unplaced = [], []
-    for building, counts in rows:
-        row = {
-            "id": building.id, "name": building.name, "community": building.community.name,
-            "grid": building.grid.name,
-            "households": counts.households if counts else 0, "in_scope": counts.in_scope if counts else 0,
-            "contacted": counts.contacted if counts else 0, "colour": coverage_colour(counts),
+    found = buildings_on_map(chosen.campaign, chosen.area)
+    return jsonify({"area": chosen.area.name, "buildings": [_placed(row, chosen) for row in found.placed],
+                    "unplaced": [_unplaced(row, chosen) for row in found.unplaced],
+                    "may_place": may_place(current_user)})
+
+
+def _map_row(row: MapBuilding, chosen) -> dict:
+    building = row.building
+    return {"id": building.id, "name": building.name, "community": building.community.name,
+            "grid": building.grid.name, "households": row.households, "in_scope": row.in_scope,
+            "contacted": row.contacted, "colour": row.colour,
             "url": url_for("dash.building", building_id=building.id, campaign=chosen.campaign.id),
             "position_url": url_for("dash.position_building", building_id=building.id)}
-        if building.has_position:
-            points.append({**row, "lat": building.lat, "lng": building.lng,
-                           "source": building.position_source.value if building.position_source else None})
-            continue
-        suggestion = suggestions.get(building.id)
-        unplaced.append({**row, "suggestion": None if suggestion is None else {
-            "lat": suggestion.lat, "lng": suggestion.lng, "fixes": suggestion.fixes,
-            "accept_url": url_for("dash.accept_building_suggestion", building_id=building.id)}})
-    return jsonify({"area": chosen.area.name, "buildings": points, "unplaced": unplaced,
-                    "may_place": may_place(current_user)})
+
+
+def _placed(row: MapBuilding, chosen) -> dict:
+    building = row.building
+    return {**_map_row(row, chosen), "lat": building.lat, "lng": building.lng,
+            "source": building.position_source.value if building.position_source else None}
+
+
+def _unplaced(row: MapBuilding, chosen) -> dict:
+    suggestion = row.suggestion
+    return {**_map_row(row, chosen), "suggestion": None if suggestion is None else {
+        "lat": suggestion.lat, "lng": suggestion.lng, "fixes": suggestion.fixes,
+        "accept_url": url_for("dash.accept_building_suggestion", building_id=row.building.id)}}
 
 
 @bp.get("/buildings/<int:building_id>")
@@ -139,7 +131,8 @@ def file(file_id: str):
         stored = get_file(current_user, file_id)
     except OutOfScope:
         abort(404)
-    if stored.purged_at is not None:
+    try:
+        data = read_file(stored, storage())
+    except FilePurged:
         abort(410, description="该照片或签名已按保留期限删除")
-    data = storage().read(stored.sha256, file_extension(stored))
     return current_app.response_class(data, mimetype=stored.content_type)

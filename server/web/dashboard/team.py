@@ -5,26 +5,17 @@ import base64
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from models import FIELD_ROLES, AreaLevel, Role, User, user_area
+from models import Role, User
 from server.extensions import db
 from server.services.access.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
-from server.services.registry.areas import areas_under
-from server.services.registry.door_codes import qr_png
-from server.services.access.scope import OutOfScope, get_worker, manages
+from server.services.canvassing.team import invite_qr_png, team_of
+from server.services.registry.areas import grids_under
+from server.services.access.scope import OutOfScope, get_worker
 from server.web.forms import InviteWorkerForm
 
 from . import bp, selection
-
-
-
-def _workers(area) -> list[User]:
-    areas = [a.id for a in db.session.scalars(areas_under(area))]
-    return list(db.session.scalars(select(User).join(user_area, user_area.c.user_id == User.id)
-                                   .where(user_area.c.area_id.in_(areas), User.role.in_(FIELD_ROLES))
-                                   .distinct().order_by(User.name)))
 
 
 def _worker_or_404(user_id: int) -> User:
@@ -35,10 +26,10 @@ def _worker_or_404(user_id: int) -> User:
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
-    qr = base64.b64encode(qr_png(f"QIAOMEN-INVITE:{invite}", box_size=6)).decode() if invite else None
-    workers = _workers(chosen.area)
-    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=workers,
-                           managed={w.id for w in workers if manages(current_user, w)}, invite=invite,
+    qr = base64.b64encode(invite_qr_png(invite)).decode() if invite else None
+    team = team_of(current_user, chosen.area)
+    return render_template("dashboard/workers_admin.html", chosen=chosen, form=form, workers=team.workers,
+                           managed=team.managed, invite=invite,
                            invited=worker, qr=qr,
                            hours=current_app.config["INVITE_TTL_HOURS"])
 
@@ -48,11 +39,10 @@ def team():
     """Invite a worker (an account and a one-time invite code, as text and QR code) and see the team."""
     chosen = selection()
     form = InviteWorkerForm()
-    form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in db.session.scalars(
-        areas_under(chosen.area, AreaLevel.GRID))]
+    grids = grids_under(chosen.area)
+    form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in grids]
     if form.validate_on_submit():
-        grid = next((g for g in db.session.scalars(areas_under(chosen.area, AreaLevel.GRID)) if g.id == form.grid.data),
-                    None)
+        grid = next((g for g in grids if g.id == form.grid.data), None)
         if grid is None:
             abort(404)
         account = create_user(form.name.data, Role(form.role.data), [grid],
