@@ -13,8 +13,8 @@ from server.services.access.accounts import issue_invite_code
 from server.services.registry.areas import create_area
 from server.services.canvassing.campaigns import (CampaignError, CampaignRefused, MaterialSpec, activate_campaign,
                                        campaign_for, create_campaign, current_campaign, delete_campaign, end_campaign,
-                                       get_campaign, get_run_campaign, material_specs, new_round, update_campaign)
-from server.services.access.scope import OutOfScope
+                                       get_run_campaign, material_specs, new_round, update_campaign)
+from server.services.access.scope import OutOfScope, get_campaign
 from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
 from tests.field import bearer, upload, visit_payload
 from tests.conftest import csrf_token_of

@@ -26,12 +26,17 @@ from .scope import (
     OutOfScope,
     area_in_scope,
     get_area,
+    get_area_or_first,
     get_building,
+    get_campaign,
+    get_feedback,
     get_file,
+    get_grid,
     get_household,
     get_worker,
     household_in_scope,
     manages,
+    sees_drafts,
 )
 from .sessions import api_token, end_session, signed_in_user, start_session
 from .tokens import BIND, FULL, InvalidToken, TokenClaims, read_token

@@ -16,7 +16,6 @@ from .campaigns import (
     create_campaign,
     delete_campaign,
     end_campaign,
-    get_campaign,
     get_run_campaign,
     has_records,
     material_specs,
@@ -25,7 +24,6 @@ from .campaigns import (
     new_round,
     next_period,
     open_campaigns_covering,
-    sees_drafts,
     update_campaign,
     worker_campaign,
 )
@@ -40,7 +38,7 @@ from .resident import (
     feedback_from_door,
     sign_from_door,
 )
-from .visits import VisitConflict, VisitNotFound, VisitRejected, record_visit, sync_visits
+from .visits import VisitConflict, VisitRejected, record_visit, sync_visits
 from .walk_list import (
     BadCursor,
     MAX_LIMIT,

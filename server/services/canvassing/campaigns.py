@@ -20,7 +20,7 @@ from server.extensions import db
 from server.services.registry.areas import households_under, subtree_filter
 from server.services.access.audit import record
 from server.services.ledger.rebuild import refresh_population
-from server.services.access.scope import OutOfScope, area_in_scope
+from server.services.access.scope import NOT_FOUND, OutOfScope, area_in_scope, get_campaign, sees_drafts
 
 #: The three kinds of material the 敲门行动 hands out at every door.
 DEFAULT_MATERIALS = (("notice", "告知书"), ("pledge", "承诺书"), ("brochure", "宣传手册"))
@@ -94,11 +94,6 @@ def material_specs(names: Iterable[str]) -> list[MaterialSpec]:
 def may_run_campaigns(user: User | None) -> bool:
     """True for street and district admins, and for the command line (no user)."""
     return user is None or user.role in CAMPAIGN_ROLES
-
-
-def sees_drafts(user: User | None) -> bool:
-    """Heads and admins see campaigns in preparation; workers (and residents, who have no account) never do."""
-    return user is not None and not user.role.is_field_worker
 
 
 def _spec(material) -> MaterialSpec:
@@ -415,20 +410,6 @@ def new_round(campaign: Campaign, start: dt.date | None, end: dt.date | None, na
         pledge_text=pledge.body if pledge else "", user=user, ip=ip)
 
 
-def get_campaign(user: User, campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` if it covers one of the user's areas (above, at or beneath it) and the user
-    may see it (a draft: heads and admins only).
-
-    Raises:
-        OutOfScope: no such campaign, or none of the user's concern.
-    """
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or (campaign.status is CampaignStatus.DRAFT and not sees_drafts(user)) or not any(
-            campaign.area.is_within(area) or area.is_within(campaign.area) for area in user.areas):
-        raise OutOfScope(campaign_id)
-    return campaign
-
-
 def get_run_campaign(user: User, campaign_id: int) -> Campaign:
     """The campaign ``campaign_id`` if the user runs it: an admin whose areas hold the campaign's area.
 
@@ -441,7 +422,7 @@ def get_run_campaign(user: User, campaign_id: int) -> Campaign:
     if not may_run_campaigns(user):
         raise CampaignRefused()
     if not area_in_scope(user, campaign.area):
-        raise OutOfScope(campaign_id)
+        raise OutOfScope(campaign_id, NOT_FOUND["campaign"])
     return campaign
 
 

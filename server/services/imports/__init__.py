@@ -18,5 +18,5 @@ from .roster import (
     write_invite_sheet_pdf,
     write_roster_template,
 )
-from .staged import NotStaged, discard_import, stage_import, staged_import, sweep_staged
+from .staged import discard_import, get_staged, stage_import, sweep_staged
 from .table_files import FileFormatError

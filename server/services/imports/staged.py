@@ -20,14 +20,15 @@ from typing import BinaryIO
 from flask import current_app
 
 from models import User
+from server.services.access.scope import OutOfScope
 
 MAX_AGE_SECONDS = 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 SUFFIXES = (".csv", ".xlsx")
 
 
-class NotStaged(LookupError):
-    """No such upload for this user: unknown, someone else's, expired or already used."""
+#: What a person is told when the upload is unknown, someone else's, expired or already used.
+NOT_STAGED = "没有这个上传的文件，或它已过期（上传后保留一小时），请重新上传"
 
 
 @dataclass(frozen=True)
@@ -84,26 +85,26 @@ def stage_import(stream: BinaryIO, filename: str, user: User, area_id: int) -> s
 
 def _note(token: str, user: User) -> dict:
     if not _TOKEN.fullmatch(token or ""):
-        raise NotStaged(token)
+        raise OutOfScope(token, NOT_STAGED)
     try:
         note = json.loads((_folder() / f"{token}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise NotStaged(token) from None
+        raise OutOfScope(token, NOT_STAGED) from None
     if note.get("user_id") != user.id or note.get("suffix") not in SUFFIXES:
-        raise NotStaged(token)
+        raise OutOfScope(token, NOT_STAGED)
     return note
 
 
-def staged_import(token: str, user: User) -> StagedImport:
+def get_staged(user: User, token: str) -> StagedImport:
     """The upload ``token`` names, if it is ``user``'s and still kept.
 
     Raises:
-        NotStaged: no such upload for this user.
+        OutOfScope: no such upload for this user (unknown, someone else's, expired or used).
     """
     note = _note(token, user)
     path = _folder() / f"{token}{note['suffix']}"
     if not path.is_file():
-        raise NotStaged(token)
+        raise OutOfScope(token, NOT_STAGED)
     mapping = {int(k): v for k, v in note.get("mapping", {}).items()}
     return StagedImport(token, path, int(note["area_id"]), note.get("filename", ""), mapping)
 
@@ -112,7 +113,7 @@ def set_staged_mapping(token: str, user: User, mapping: dict[int, str | None]) -
     """Keep the column mapping the user chose for this upload.
 
     Raises:
-        NotStaged: no such upload for this user.
+        OutOfScope: no such upload for this user (unknown, someone else's, expired or used).
     """
     note = _note(token, user)
     note["mapping"] = {str(k): v for k, v in mapping.items()}
@@ -123,7 +124,7 @@ def discard_import(token: str, user: User) -> None:
     """Delete the upload (after confirm or cancel).
 
     Raises:
-        NotStaged: no such upload for this user.
+        OutOfScope: no such upload for this user (unknown, someone else's, expired or used).
     """
     note = _note(token, user)
     folder = _folder()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from models import Household, Role, User
 from server.services.access.audit import record
-from server.services.access.scope import OutOfScope, household_in_scope
+from server.services.access.scope import NOT_FOUND, OutOfScope, household_in_scope
 
 #: Roles that may see a full phone number (to call a resident back); workers and volunteers never do.
 UNMASK_ROLES = frozenset({Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
@@ -29,7 +29,7 @@ def reveal_phone(user: User, household: Household, reason: str, ip: str | None) 
     if user.role not in UNMASK_ROLES:
         raise UnmaskRefused()
     if not household_in_scope(user, household):
-        raise OutOfScope(household.id)
+        raise OutOfScope(household.id, NOT_FOUND["household"])
     reason = (reason or "").strip()
     if not REASON_LENGTH[0] <= len(reason) <= REASON_LENGTH[1]:
         raise ReasonMissing()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,19 +14,12 @@ from server.services.reports.coverage import households_under_clause
 from server.services.privacy.crypto import FieldCipher
 from server.services.canvassing.feedback import FeedbackError, close_feedback, reply_to_feedback
 from server.services.privacy.masking import mask_phone
-from server.services.access.scope import household_in_scope
+from server.services.access.scope import get_area, get_feedback
 from server.timefmt import SHANGHAI
 from server.web.record_ids import query_id
 from server.web.redirects import safe_next
 
-from . import area_or_404, bp, selection
-
-
-def _feedback_or_404(feedback_id: int) -> Feedback:
-    feedback = db.session.get(Feedback, feedback_id)
-    if feedback is None or not household_in_scope(current_user, db.session.get(Household, feedback.household_id)):
-        abort(404, description="没有这条意见，或它不在您的范围内")
-    return feedback
+from . import bp, selection
 
 
 @bp.get("/feedback")
@@ -40,7 +33,7 @@ def inbox():
     if category in {c.value for c in FeedbackCategory}:
         query = query.where(Feedback.category == FeedbackCategory(category))
     if grid_id := query_id("grid"):
-        grid = area_or_404(grid_id)
+        grid = get_area(current_user, grid_id)
         query = query.where(Household.building_id.in_(select(Building.id).where(Building.grid_id == grid.id)))
     for name, op in (("from", "__ge__"), ("to", "__lt__")):
         if value := request.args.get(name):
@@ -63,7 +56,7 @@ def inbox():
 
 @bp.post("/feedback/<int:feedback_id>/reply")
 def reply(feedback_id: int):
-    feedback = _feedback_or_404(feedback_id)
+    feedback = get_feedback(current_user, feedback_id)
     try:
         reply_to_feedback(feedback, current_user, request.form.get("reply", ""))
     except FeedbackError as error:
@@ -76,7 +69,7 @@ def reply(feedback_id: int):
 
 @bp.post("/feedback/<int:feedback_id>/close")
 def close(feedback_id: int):
-    close_feedback(_feedback_or_404(feedback_id))
+    close_feedback(get_feedback(current_user, feedback_id))
     db.session.commit()
     flash("已办结", "info")
     return redirect(safe_next(request.form.get("next")) or url_for("dash.inbox"))

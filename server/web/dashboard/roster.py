@@ -5,7 +5,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from server.extensions import db
@@ -13,7 +13,6 @@ from server.services.registry.font import cjk_font
 from server.services.imports.roster import (PreviewExpired, RosterRejected, import_previewed_roster,
                                            invite_sheet_for, preview_roster, write_invite_sheet_pdf,
                                            write_roster_template)
-from server.services.access.scope import OutOfScope
 from server.services.imports.table_files import FileFormatError
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
 
@@ -81,10 +80,7 @@ def confirm_roster():
 def roster_done(token: str):
     """The result of an import, with the link to its invite sheet: only for whoever imported it."""
     chosen = selection()
-    try:
-        sheet, cards = invite_sheet_for(current_user, token)
-    except OutOfScope:
-        abort(404, description="没有这份邀请卡，或它已过期")
+    sheet, cards = invite_sheet_for(current_user, token)
     return render_template("dashboard/roster_done.html", chosen=chosen, sheet=sheet, cards=cards,
                            hours=current_app.config["INVITE_TTL_HOURS"])
 
@@ -93,11 +89,8 @@ def roster_done(token: str):
 def roster_invites_pdf(token: str):
     """The invite sheet as an A4 PDF, one card per person; each download is written to the audit log."""
     buffer = io.BytesIO()
-    try:
-        count = write_invite_sheet_pdf(current_user, token, buffer, current_app.config["PUBLIC_BASE_URL"],
-                                       cjk_font(current_app.config["LABEL_FONT"] or None), ip=request.remote_addr)
-    except OutOfScope:
-        abort(404, description="没有这份邀请卡，或它已过期")
+    count = write_invite_sheet_pdf(current_user, token, buffer, current_app.config["PUBLIC_BASE_URL"],
+                                   cjk_font(current_app.config["LABEL_FONT"] or None), ip=request.remote_addr)
     buffer.seek(0)
     return send_file(buffer, mimetype="application/pdf", as_attachment=True,
                      download_name=f"invites-{count}.pdf")

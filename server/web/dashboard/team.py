@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +13,7 @@ from server.extensions import db
 from server.services.access.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
 from server.services.registry.areas import areas_under
 from server.services.registry.door_codes import qr_png
-from server.services.access.scope import OutOfScope, get_worker, manages
+from server.services.access.scope import get_grid, get_worker, manages
 from server.web.forms import InviteWorkerForm
 
 from . import bp, selection
@@ -25,13 +25,6 @@ def _workers(area) -> list[User]:
     return list(db.session.scalars(select(User).join(user_area, user_area.c.user_id == User.id)
                                    .where(user_area.c.area_id.in_(areas), User.role.in_(FIELD_ROLES))
                                    .distinct().order_by(User.name)))
-
-
-def _worker_or_404(user_id: int) -> User:
-    try:
-        return get_worker(current_user, user_id)
-    except OutOfScope:
-        abort(404, description="没有这个网格员，或他不在您的范围内")
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
@@ -51,10 +44,7 @@ def team():
     form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in db.session.scalars(
         areas_under(chosen.area, AreaLevel.GRID))]
     if form.validate_on_submit():
-        grid = next((g for g in db.session.scalars(areas_under(chosen.area, AreaLevel.GRID)) if g.id == form.grid.data),
-                    None)
-        if grid is None:
-            abort(404)
+        grid = get_grid(current_user, form.grid.data)  # one of the choices: a grid of the chosen area
         account = create_user(form.name.data, Role(form.role.data), [grid],
                               invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"])
         db.session.commit()
@@ -67,7 +57,7 @@ def reinvite(user_id: int):
     """A new one-time invite code, e.g. for a worker's new phone: every device the worker had is signed out and
     every earlier unused code stops working."""
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     code = reinvite_worker(worker, current_app.config["INVITE_TTL_HOURS"])
     db.session.commit()
     return _invite_page(chosen, InviteWorkerForm(formdata=None), code, worker)
@@ -77,7 +67,7 @@ def reinvite(user_id: int):
 def sign_out_worker(user_id: int):
     """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     sign_out_devices(worker)
     db.session.commit()
     flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
@@ -87,7 +77,7 @@ def sign_out_worker(user_id: int):
 @bp.post("/team/<int:user_id>/deactivate")
 def deactivate(user_id: int):
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     deactivate_user(worker)
     db.session.commit()
     flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
