@@ -5,13 +5,12 @@ from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
-from models import Area, AreaLevel, Campaign, Household
-from server.extensions import db
+from models import Area, Campaign, Household
 from server.services.ledger import counters as ledger
 from server.services.access.audit import record_read
 from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.privacy.masking import mask_name, mask_phone
-from server.services.access.scope import area_in_scope, household_in_scope
+from server.services.access.scope import get_grid
 from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
 from .blueprint import ApiBlueprint
@@ -123,9 +122,7 @@ def _campaign_for(area: Area, campaign_id: int | None) -> Campaign | None:
 @bp.response(200, WalkPageOut)
 def walk(query):
     """The walk list of a grid in door order (building, unit, floor, room), each with its progress."""
-    grid = db.session.get(Area, query["grid_id"])
-    if grid is None or grid.level is not AreaLevel.GRID or not area_in_scope(current_user(), grid):
-        abort(404, message="没有这个网格，或它不在您的范围内")
+    grid = get_grid(current_user(), query["grid_id"])
     campaign = _campaign_for(grid, query["campaign_id"])
     try:
         page = walk_list(grid, campaign, query["state"], query["cursor"], query["limit"])
@@ -144,9 +141,7 @@ def by_qr(query, scanned):
 
     ``scanned`` is the bare door token or the whole scanned URL (``…/q/<token>``).
     """
-    household = household_by_scan(scanned)
-    if household is None or not household_in_scope(current_user(), household):
-        abort(404, message="该二维码已失效，或这户不在您的网格内")
+    household = household_by_scan(current_user(), scanned)
     campaign = _campaign_for(household.building.grid, query["campaign_id"])
     card = door_card(household, campaign)
     record_read(current_user(), "view_household", "household", household.id, {"via": "scan"}, request.remote_addr)

@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
-from models import Area
-from server.extensions import db
 from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.ledger.counters import ledger_view
-from server.services.access.scope import area_in_scope
+from server.services.access.scope import get_area_or_first
 
 from .blueprint import ApiBlueprint
 from .schemas import CountsOut, RatesOut, record_id
@@ -57,9 +55,7 @@ def ledger(query):
     children shown, not with the households beneath.
     """
     user = current_user()
-    area = db.session.get(Area, query["area_id"]) if query["area_id"] else user.areas[0] if user.areas else None
-    if area is None or not area_in_scope(user, area):
-        abort(404, message="没有这个区域，或它不在您的范围内")
+    area = get_area_or_first(user, query["area_id"])
     campaign = campaign_for(area, query["campaign_id"])
     if campaign is None:
         abort(404, message="没有这个活动，或它不覆盖这个区域")

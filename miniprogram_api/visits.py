@@ -9,7 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from models import FeedbackCategory, Outcome, Relation
 from server.errors import translate_messages
 from server.extensions import db
-from server.services.canvassing.visits import (VisitConflict, VisitNotFound, VisitRejected, record_visit,
+from server.services.canvassing.visits import (VisitConflict, VisitRejected, record_visit,
                                         sync_visits)
 from server.services.privacy.masking import mask_name
 
@@ -156,8 +156,6 @@ def create_visit(payload):
     """
     try:
         recorded = record_visit(current_user(), payload)
-    except VisitNotFound:
-        abort(404, message="住户或活动不存在，或不在您的网格内")
     except VisitConflict:
         abort(409, message="这个走访编号已用于另一次内容不同的走访", errors={"id": ["编号冲突"]})
     except VisitRejected as rejected:

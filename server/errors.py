@@ -7,7 +7,9 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
+
+from server.services.access.scope import OutOfScope
 
 try:
     from psycopg import OperationalError as PsycopgOperationalError
@@ -141,6 +143,12 @@ def handle_http_exception(exc: HTTPException):
     return response
 
 
+def handle_out_of_scope(exc: OutOfScope):
+    """An object missing or outside the caller's areas, wherever a view or service found it: 404, in the error shape
+    or as the error page, with the message for its kind. The caller must not learn that it exists."""
+    return handle_http_exception(NotFound(exc.message))
+
+
 #: What a person is told while the database cannot answer, and when a client may try again (seconds).
 DATABASE_UNAVAILABLE = "数据库暂时不可用，请稍后再试"
 RETRY_AFTER_SECONDS = 5
@@ -178,9 +186,10 @@ def register_errorhandlers(app: Flask) -> None:
     wraps an unexpected exception in it, except under ``TESTING``, where the
     exception propagates to the test that caused it. An unreachable database is
     an expected condition, not a bug: its handler is registered by class, so it
-    answers 503 under ``TESTING`` too.
+    answers 503 under ``TESTING`` too; so is an object out of the caller's scope (``OutOfScope``), answered 404.
     """
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OutOfScope, handle_out_of_scope)
     app.register_error_handler(InternalServerError, handle_http_exception)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(PsycopgOperationalError, handle_database_unavailable)

@@ -1,6 +1,5 @@
 """The dashboard's campaign pages: admins create, edit, start, end, delete and copy campaigns in their areas; heads
 read them; beyond one's areas is 404; errors beside their field; an empty database lands on the campaign list."""
-import datetime as dt
 import re
 
 import pytest

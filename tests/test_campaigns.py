@@ -11,13 +11,13 @@ from models import (AreaLevel, AuditEvent, Campaign, CampaignStatus, LedgerArea,
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
 from server.services.registry.areas import create_area
-from server.services.canvassing.campaign_lookup import (CampaignRefused, campaign_for, current_campaign, get_campaign,
+from server.services.canvassing.campaign_lookup import (CampaignRefused, campaign_for, current_campaign,
                                                         get_run_campaign)
 from server.services.canvassing.campaign_texts import MaterialSpec, material_specs
 from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
                                                   end_campaign, new_round, update_campaign)
-from server.services.access.scope import OutOfScope
-from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
+from server.services.access.scope import OutOfScope, get_campaign
+from tests.factories import make_building, make_households, make_tree, make_user
 from tests.field import bearer, upload, visit_payload
 from tests.conftest import csrf_token_of
 from tests.resident import drawn_signature, sign

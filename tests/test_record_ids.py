@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from models import Feedback
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
 from tests.resident import leave

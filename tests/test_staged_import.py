@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db as _db
 from server.services.access.scope import OutOfScope
-from server.services.imports.staged import NotStaged, may_import_into, stage_import, staged_import
+from server.services.imports.staged import NotStaged, get_staged, may_import_into, stage_import
 
 REGISTER = "楼栋,单元,房号\n1栋,1,101\n".encode()
 
@@ -24,10 +24,10 @@ def test_an_upload_for_an_area_beyond_the_users_is_refused_and_kept_nowhere(fiel
 def test_an_upload_is_found_with_its_area_only_by_its_uploader_while_the_area_is_still_theirs(field):
     head = field.users["head_a"]
     token = stage_import(io.BytesIO(REGISTER), "住户.csv", head, field.grid_a1)
-    assert staged_import(token, head).area == field.grid_a1
+    assert get_staged(head, token).area == field.grid_a1
     with pytest.raises(NotStaged):
-        staged_import(token, field.users["head_b"])
+        get_staged(field.users["head_b"], token)
     head.areas = [field.grid_a2]
     _db.session.flush()
     with pytest.raises(NotStaged):
-        staged_import(token, head)
+        get_staged(head, token)

@@ -1,1 +1,1 @@
-"""The database room: SQLite connection tuning, bulk insert at the driver's speed, online backup, the health ping."""
+"""The database room: SQLite connection tuning, bulk insert at the driver's speed, online backup."""

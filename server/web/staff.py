@@ -10,14 +10,14 @@ from flask_login import current_user, login_required
 from server.extensions import db
 from server.services.registry.areas import child_areas, count_households_under, summarize_area
 from server.services.access.audit import record_read
-from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of, sees_drafts
+from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of
 from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.registry.labels import area_labels
 from server.services.files.storage import storage
 from server.services.wechat.codes import miniprogram_code
 from server.services.privacy.masking import mask_phone
-from server.services.access.scope import OutOfScope, get_area, get_household
+from server.services.access.scope import get_area, get_household, sees_drafts
 from server.services.wechat.client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 from server.web.record_ids import query_id
 
@@ -33,20 +33,6 @@ def require_login():
     """Every staff page needs a signed-in staff member."""
 
 
-def _household(household_id: int):
-    try:
-        return get_household(current_user, household_id)
-    except OutOfScope:
-        abort(404)
-
-
-def _area(area_id: int):
-    try:
-        return get_area(current_user, area_id)
-    except OutOfScope:
-        abort(404)
-
-
 @bp.get("/")
 def home():
     summaries = [summarize_area(area) for area in current_user.areas]
@@ -58,7 +44,7 @@ def home():
 
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
-    household = _household(household_id)
+    household = get_household(current_user, household_id)
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
@@ -67,14 +53,14 @@ def household(household_id: int):
 
 @bp.get("/households/<int:household_id>/qr.png")
 def household_qr_png(household_id: int):
-    household = _household(household_id)
+    household = get_household(current_user, household_id)
     png = qr_png(door_url(current_app.config["PUBLIC_BASE_URL"], household))
     return current_app.response_class(png, mimetype="image/png", headers=_download(household, "png"))
 
 
 @bp.get("/households/<int:household_id>/qr.svg")
 def household_qr_svg(household_id: int):
-    household = _household(household_id)
+    household = get_household(current_user, household_id)
     svg = qr_svg(door_url(current_app.config["PUBLIC_BASE_URL"], household))
     return current_app.response_class(svg, mimetype="image/svg+xml")
 
@@ -86,7 +72,7 @@ def _download(household, extension: str) -> dict:
 
 @bp.post("/households/<int:household_id>/rotate-token")
 def rotate_household_token(household_id: int):
-    household = _household(household_id)
+    household = get_household(current_user, household_id)
     try:
         rotate_door_token(household, current_user, ip=request.remote_addr)
     except RotationRefused:
@@ -98,7 +84,7 @@ def rotate_household_token(household_id: int):
 
 @bp.get("/households/<int:household_id>/wxacode")
 def household_wxacode(household_id: int):
-    household = _household(household_id)
+    household = get_household(current_user, household_id)
     config = current_app.config
     try:
         client = WeChatClient.from_config(config)
@@ -117,7 +103,7 @@ def household_wxacode(household_id: int):
 
 @bp.get("/areas/<int:area_id>/labels.pdf")
 def area_labels_pdf(area_id: int):
-    area = _area(area_id)
+    area = get_area(current_user, area_id)
     campaign = None
     if campaign_id := query_id("campaign"):
         campaign = campaign_for(area, campaign_id, drafts=sees_drafts(current_user))

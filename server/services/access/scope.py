@@ -1,18 +1,43 @@
 """Who may see what: every object is scoped to the areas of the signed-in staff member.
 
 An object outside the caller's areas is reported as not found, never as
-forbidden: the caller must not learn that it exists.
+forbidden: the caller must not learn that it exists. A view names an object by
+its id and asks for it with ``get_<kind>(user, id)``: household, building,
+area, grid, campaign, feedback, worker, file. Each returns the object or raises
+``OutOfScope``, which the error handlers answer as 404 once (``server/errors.py``),
+in JSON or as the error page.
 """
 from __future__ import annotations
 
 from sqlalchemy import select, union
 
-from models import Area, Building, Household, Pledge, StoredFile, User, Visit
+from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Feedback, Household, Pledge, StoredFile, User,
+                    Visit)
 from server.extensions import db
+
+#: What a person is told when the object asked for is missing or outside their areas, by kind.
+NOT_FOUND = {
+    "area": "没有这个区域，或它不在您的范围内",
+    "grid": "没有这个网格，或它不在您的范围内",
+    "building": "没有这栋楼，或它不在您的范围内",
+    "household": "没有这户，或它不在您的范围内",
+    "campaign": "没有这个活动，或它不在您的范围内",
+    "feedback": "没有这条意见，或它不在您的范围内",
+    "worker": "没有这个网格员，或他不在您的范围内",
+    "file": None,  # the stock 404 message: a photo's address says nothing about whose it is
+}
 
 
 class OutOfScope(LookupError):
-    """The object does not exist, or lies outside the caller's areas; callers answer 404 either way."""
+    """The object does not exist, or lies outside the caller's areas; answered 404 either way.
+
+    ``message`` is what the person is told (None: the stock 404 message).
+    """
+
+    def __init__(self, object_id=None, message: str | None = None):
+        super().__init__(object_id)
+        self.object_id = object_id
+        self.message = message
 
 
 def area_in_scope(user: User, area: Area) -> bool:
@@ -31,6 +56,11 @@ def manages(user: User, worker: User) -> bool:
     return bool(worker.areas) and all(area_in_scope(user, area) for area in worker.areas)
 
 
+def sees_drafts(user: User | None) -> bool:
+    """Heads and admins see campaigns in preparation; workers (and residents, who have no account) never do."""
+    return user is not None and not user.role.is_field_worker
+
+
 def get_area(user: User, area_id: int) -> Area:
     """The area ``area_id`` if the user may see it.
 
@@ -39,8 +69,33 @@ def get_area(user: User, area_id: int) -> Area:
     """
     area = db.session.get(Area, area_id)
     if area is None or not area_in_scope(user, area):
-        raise OutOfScope(area_id)
+        raise OutOfScope(area_id, NOT_FOUND["area"])
     return area
+
+
+def get_area_or_first(user: User, area_id: int | None) -> Area:
+    """The area ``area_id`` as ``get_area``; with no id, the user's first area (a page's default).
+
+    Raises:
+        OutOfScope: as ``get_area``, or no id and the user has no area.
+    """
+    if area_id:
+        return get_area(user, area_id)
+    if not user.areas:
+        raise OutOfScope(None, NOT_FOUND["area"])
+    return user.areas[0]
+
+
+def get_grid(user: User, grid_id: int) -> Area:
+    """The grid ``grid_id`` if the user may see it.
+
+    Raises:
+        OutOfScope: no such area, an area that is not a grid, or outside the user's areas.
+    """
+    grid = db.session.get(Area, grid_id)
+    if grid is None or grid.level is not AreaLevel.GRID or not area_in_scope(user, grid):
+        raise OutOfScope(grid_id, NOT_FOUND["grid"])
+    return grid
 
 
 def get_building(user: User, building_id: int) -> Building:
@@ -51,7 +106,7 @@ def get_building(user: User, building_id: int) -> Building:
     """
     building = db.session.get(Building, building_id)
     if building is None or not area_in_scope(user, building.grid):
-        raise OutOfScope(building_id)
+        raise OutOfScope(building_id, NOT_FOUND["building"])
     return building
 
 
@@ -63,8 +118,34 @@ def get_household(user: User, household_id: int) -> Household:
     """
     household = db.session.get(Household, household_id)
     if household is None or not household_in_scope(user, household):
-        raise OutOfScope(household_id)
+        raise OutOfScope(household_id, NOT_FOUND["household"])
     return household
+
+
+def get_campaign(user: User, campaign_id: int) -> Campaign:
+    """The campaign ``campaign_id`` if it covers one of the user's areas (above, at or beneath it) and the user
+    may see it (a draft: heads and admins only, ``sees_drafts``).
+
+    Raises:
+        OutOfScope: no such campaign, or none of the user's concern.
+    """
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or (campaign.status is CampaignStatus.DRAFT and not sees_drafts(user)) or not any(
+            campaign.area.is_within(area) or area.is_within(campaign.area) for area in user.areas):
+        raise OutOfScope(campaign_id, NOT_FOUND["campaign"])
+    return campaign
+
+
+def get_feedback(user: User, feedback_id: int) -> Feedback:
+    """The feedback ``feedback_id`` if the user may see its household.
+
+    Raises:
+        OutOfScope: no such feedback, or its household outside the user's areas.
+    """
+    feedback = db.session.get(Feedback, feedback_id)
+    if feedback is None or not household_in_scope(user, db.session.get(Household, feedback.household_id)):
+        raise OutOfScope(feedback_id, NOT_FOUND["feedback"])
+    return feedback
 
 
 def get_worker(user: User, worker_id: int) -> User:
@@ -75,7 +156,7 @@ def get_worker(user: User, worker_id: int) -> User:
     """
     worker = db.session.get(User, worker_id)
     if worker is None or not worker.role.is_field_worker or not manages(user, worker):
-        raise OutOfScope(worker_id)
+        raise OutOfScope(worker_id, NOT_FOUND["worker"])
     return worker
 
 
@@ -90,5 +171,5 @@ def get_file(user: User, file_id: str) -> StoredFile:
                     select(Pledge.household_id).where(Pledge.signature_file_id == file_id))
     households = db.session.scalars(select(Household).where(Household.id.in_(select(holders.subquery()))))
     if stored is None or not any(household_in_scope(user, household) for household in households):
-        raise OutOfScope(file_id)
+        raise OutOfScope(file_id, NOT_FOUND["file"])
     return stored

@@ -6,15 +6,12 @@ from .campaign_lookup import (
     campaign_for,
     campaigns_covering,
     campaigns_of,
-    get_campaign,
     get_run_campaign,
     may_run,
     may_run_campaigns,
     open_campaigns_covering,
-    sees_drafts,
-    worker_campaign,
 )
-from .campaign_texts import DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, MaterialSpec, material_specs
+from .campaign_texts import DEFAULT_MATERIALS, MaterialSpec, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, material_specs
 from .campaigns import (
     CampaignError,
     activate_campaign,
@@ -28,9 +25,6 @@ from .campaigns import (
 )
 from .feedback import (
     FeedbackError,
-    Inbox,
-    InboxFilters,
-    InboxItem,
     close_feedback,
     door_feedback,
     feedback_inbox,
@@ -47,17 +41,66 @@ from .resident import (
     feedback_from_door,
     sign_from_door,
 )
-from .team import INVITE_PREFIX, Team, invite_payload, invite_qr_png, team_of, workers_under
-from .visits import VisitConflict, VisitNotFound, VisitRejected, record_visit, sync_visits
-from .walk_list import (
-    BadCursor,
-    MAX_LIMIT,
-    STATES,
-    door_card,
-    find_doors,
-    household_by_scan,
-    walk_list,
-    worker_doors,
-    worker_grids,
-)
-from .worker_round import OfflineCopy, OfflineDoor, WorkerRound, offline_copy, session_length, worker_round
+from .team import invite_qr_png, team_of
+from .visits import VisitConflict, VisitRejected, record_visit, sync_visits
+from .walk_list import BadCursor, MAX_LIMIT, STATES, door_card, find_doors, household_by_scan, walk_list
+from .worker_round import offline_copy, session_length, worker_round
+
+__all__ = [
+    "BadCursor",
+    "CampaignError",
+    "CampaignRefused",
+    "DEFAULT_MATERIALS",
+    "FeedbackError",
+    "FormKeyElsewhere",
+    "MAX_LIMIT",
+    "MaterialSpec",
+    "NOTICE_TEXT",
+    "NoActiveCampaign",
+    "PLEDGE_BODY",
+    "PLEDGE_TITLE",
+    "PRIVACY_NOTICE",
+    "ResidentInputError",
+    "STATES",
+    "VisitConflict",
+    "VisitRejected",
+    "activate_campaign",
+    "active_campaign",
+    "campaign_figures",
+    "campaign_for",
+    "campaigns_covering",
+    "campaigns_of",
+    "close_feedback",
+    "confirm_vacant",
+    "create_campaign",
+    "delete_campaign",
+    "door_card",
+    "door_feedback",
+    "end_campaign",
+    "feedback_from_door",
+    "feedback_inbox",
+    "find_doors",
+    "get_run_campaign",
+    "has_records",
+    "household_by_scan",
+    "inbox_filters",
+    "invite_qr_png",
+    "material_specs",
+    "may_run",
+    "may_run_campaigns",
+    "new_round",
+    "next_period",
+    "occupancy_changed",
+    "offline_copy",
+    "open_campaigns_covering",
+    "record_visit",
+    "reply_to_feedback",
+    "revert_vacant",
+    "session_length",
+    "sign_from_door",
+    "sync_visits",
+    "team_of",
+    "update_campaign",
+    "walk_list",
+    "worker_round",
+]

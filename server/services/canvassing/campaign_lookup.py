@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Area, Campaign, CampaignStatus, User
 from server.extensions import db
-from server.services.access.scope import OutOfScope, area_in_scope
+from server.services.access.scope import NOT_FOUND, OutOfScope, area_in_scope, get_campaign, sees_drafts
 from server.services.registry.areas import subtree_filter
 
 
@@ -20,25 +20,6 @@ class CampaignRefused(PermissionError):
 def may_run_campaigns(user: User | None) -> bool:
     """True for street and district admins, and for the command line (no user)."""
     return user is None or user.role.may_manage_campaigns
-
-
-def sees_drafts(user: User | None) -> bool:
-    """Heads and admins see campaigns in preparation; workers (and residents, who have no account) never do."""
-    return user is not None and not user.role.is_field_worker
-
-
-def get_campaign(user: User, campaign_id: int) -> Campaign:
-    """The campaign ``campaign_id`` if it covers one of the user's areas (above, at or beneath it) and the user
-    may see it (a draft: heads and admins only).
-
-    Raises:
-        OutOfScope: no such campaign, or none of the user's concern.
-    """
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or (campaign.status is CampaignStatus.DRAFT and not sees_drafts(user)) or not any(
-            campaign.area.is_within(area) or area.is_within(campaign.area) for area in user.areas):
-        raise OutOfScope(campaign_id)
-    return campaign
 
 
 def get_run_campaign(user: User, campaign_id: int) -> Campaign:
@@ -53,7 +34,7 @@ def get_run_campaign(user: User, campaign_id: int) -> Campaign:
     if not may_run_campaigns(user):
         raise CampaignRefused()
     if not area_in_scope(user, campaign.area):
-        raise OutOfScope(campaign_id)
+        raise OutOfScope(campaign_id, NOT_FOUND["campaign"])
     return campaign
 
 

@@ -24,14 +24,14 @@ from server.extensions import db
 from server.services.ledger import counters as ledger
 from server.services.pledges.chain import new_pledge, text_changed
 from server.services.privacy.masking import mask_phones_in
-from server.services.access.scope import household_in_scope
+from server.services.access.scope import OutOfScope, household_in_scope
 
 #: How far ahead of the server a phone's clock may run.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
-class VisitNotFound(LookupError):
-    """The household or campaign does not exist, or lies outside the caller's areas (answered 404)."""
+#: What a worker is told when the visit names a household or campaign they cannot record a visit for.
+VISIT_NOT_FOUND = "住户或活动不存在，或不在您的网格内"
 
 
 class VisitConflict(Exception):
@@ -119,7 +119,7 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
     """Record one visit, as parsed by the visit schema; replays give back the first answer. Flushes.
 
     Raises:
-        VisitNotFound: household or campaign unknown, outside the caller's areas, the campaign a draft
+        OutOfScope: household or campaign unknown, outside the caller's areas, the campaign a draft
             (workers never see one), or the campaign does not cover the household.
         VisitConflict: the id is taken by a visit with other content.
         VisitRejected: a rule is broken (materials, files, times, outcome).
@@ -136,7 +136,7 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
                                        joinedload(Campaign.area)])
     if household is None or campaign is None or campaign.status is CampaignStatus.DRAFT \
             or not household_in_scope(user, household) or not household.building.grid.is_within(campaign.area):
-        raise VisitNotFound()
+        raise OutOfScope(payload["household_id"], VISIT_NOT_FOUND)
     photo, signature = _check(user, payload, campaign, now)
     try:
         with db.session.begin_nested():
@@ -219,7 +219,7 @@ def sync_visits(user: User, items: list, parse: Callable[[dict], dict],
         try:
             with db.session.begin_nested():
                 recorded = record_visit(user, payload, now=now)
-        except VisitNotFound:
+        except OutOfScope:
             results.append(SyncResult(item_id, "not_found", {"household_id": ["住户不存在或不在您的网格内"]}))
         except VisitConflict:
             results.append(SyncResult(item_id, "conflict", {"id": ["这个编号已被另一次不同内容的走访使用"]}))

@@ -10,9 +10,10 @@ from sqlalchemy import and_, literal, not_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
-                    Standing, Visit, VisitMaterial)
+                    Standing, User, Visit, VisitMaterial)
 from models.personal import phone_index
 from server.extensions import db
+from server.services.access.scope import OutOfScope, household_in_scope
 from server.services.registry.areas import areas_under
 from server.services.registry.door_codes import find_household_by_token
 from server.services.registry.door_order import DOOR_KEY_TYPES, door_key, door_order
@@ -113,9 +114,20 @@ def door_card(household: Household, campaign: Campaign | None, visits: int = 5) 
     return DoorCard(household, progress, last_visits, feedback)
 
 
-def household_by_scan(scanned: str) -> Household | None:
-    """The household behind a scanned door code (token or URL), or None."""
-    return find_household_by_token(token_from_scan(scanned))
+#: What a worker is told when the door code scanned is unknown, replaced, or of a door outside their areas.
+SCAN_NOT_FOUND = "该二维码已失效，或这户不在您的网格内"
+
+
+def household_by_scan(user: User, scanned: str) -> Household:
+    """The household behind a scanned door code (token or URL), if the user may see it.
+
+    Raises:
+        OutOfScope: no household has this code (unknown or replaced), or it lies outside the user's areas.
+    """
+    household = find_household_by_token(token_from_scan(scanned))
+    if household is None or not household_in_scope(user, household):
+        raise OutOfScope(scanned, SCAN_NOT_FOUND)
+    return household
 
 
 def worker_grids(user) -> list[Area]:

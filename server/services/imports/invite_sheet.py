@@ -56,6 +56,10 @@ def keep_invite_sheet(cards: list[InviteCard], area: Area, importer: User, ttl_h
     return sheet
 
 
+#: What a person is told when an invite sheet is not theirs, unknown or expired.
+SHEET_GONE = "没有这份邀请卡，或它已过期"
+
+
 def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> tuple[RosterSheet, list[InviteCard]]:
     """The invite sheet ``token`` and its cards, for the person who imported it, while its codes are valid.
 
@@ -64,7 +68,7 @@ def invite_sheet_for(user: User, token: str, now: dt.datetime | None = None) -> 
     """
     sheet = db.session.scalar(select(RosterSheet).where(RosterSheet.token == (token or "")[:43]))
     if sheet is None or sheet.imported_by_id != user.id or sheet.expires_at <= (now or utcnow()):
-        raise OutOfScope(token)
+        raise OutOfScope(token, SHEET_GONE)
     return sheet, [InviteCard(**card) for card in json.loads(sheet.cards)]
 
 

@@ -82,7 +82,7 @@ def map_upload(staged: StagedImport, area: Area, mapping: dict[int, str | None],
 
     Raises:
         ValueError: a column or field that does not exist.
-        staged_imports.NotStaged: the upload is gone.
+        OutOfScope: the upload is gone.
     """
     header = read_header(staged.path)
     if any(f is not None and f not in COLUMNS for f in mapping.values()):

@@ -15,7 +15,7 @@ from server.services.access.audit import record
 from server.services.imports.invite_sheet import keep_invite_sheet
 from server.services.imports.roster import (RosterPlan, RosterRejected, RosterResult, check_roster, import_roster,
                                             read_roster)
-from server.services.imports.staged import NotStaged, discard_import, stage_import, staged_import
+from server.services.imports.staged import NotStaged, discard_import, get_staged, stage_import
 from server.services.imports.table_files import FileFormatError, SourceRow
 
 KIND = "roster"
@@ -34,7 +34,7 @@ def preview_roster(stream: BinaryIO, filename: str, importer: User, area: Area) 
     except ValueError as bad:  # neither .csv nor .xlsx
         raise FileFormatError(str(bad)) from bad
     try:
-        return check_roster(read_roster(staged_import(token, importer, KIND).path), area), token
+        return check_roster(read_roster(get_staged(importer, token, KIND).path), area), token
     except (FileFormatError, RosterRejected):
         discard_import(token, importer, KIND)
         raise
@@ -65,7 +65,7 @@ def confirm_roster(importer: User, token: str, area: Area, ttl_hours: int = 72,
         NotStaged: no such upload of ``importer``'s, or one for another area; nothing was written.
         RosterRejected: as ``check_roster`` (the database changed since the preview); nothing was written.
     """
-    staged = staged_import(token, importer, KIND)
+    staged = get_staged(importer, token, KIND)
     if staged.area_id != area.id:
         raise NotStaged(token)
     return import_roster_for(importer, read_roster(staged.path), area, ttl_hours, ip)

@@ -30,8 +30,15 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 SUFFIXES = (".csv", ".xlsx")
 
 
-class NotStaged(LookupError):
-    """No such upload for this user: unknown, someone else's, expired or already used."""
+#: What a person is told when the upload is unknown, someone else's, expired or already used.
+NOT_STAGED = "没有这个上传的文件，或它已过期（上传后保留一小时），请重新上传"
+
+
+class NotStaged(OutOfScope):
+    """No such upload for this user: unknown, someone else's, another kind, expired or already used (a 404)."""
+
+    def __init__(self, token=None):
+        super().__init__(token, NOT_STAGED)
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def _note(token: str, user: User, kind: str = "register") -> dict:
     return note
 
 
-def staged_import(token: str, user: User, kind: str = "register") -> StagedImport:
+def get_staged(user: User, token: str, kind: str = "register") -> StagedImport:
     """The upload ``token`` names, if it is ``user``'s, of ``kind``, still kept, and for an area ``user`` may still
     import into.
 

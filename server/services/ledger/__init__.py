@@ -2,3 +2,14 @@
 
 from .counters import LedgerView, ledger_view, local_day, rate, rates
 from .rebuild import days_counted_in_scope, rebuild_ledger, refresh_population
+
+__all__ = [
+    "LedgerView",
+    "days_counted_in_scope",
+    "ledger_view",
+    "local_day",
+    "rate",
+    "rates",
+    "rebuild_ledger",
+    "refresh_population",
+]

@@ -2,3 +2,14 @@
 
 from .chain import check_pledge, find_pledge, new_pledge, sign_pledge, text_changed, verify_chain
 from .signatures import SignatureRejected, decode_signature
+
+__all__ = [
+    "SignatureRejected",
+    "check_pledge",
+    "decode_signature",
+    "find_pledge",
+    "new_pledge",
+    "sign_pledge",
+    "text_changed",
+    "verify_chain",
+]

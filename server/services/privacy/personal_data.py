@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from models import Household, User
 from server.services.access.audit import record
-from server.services.access.scope import OutOfScope, household_in_scope
+from server.services.access.scope import NOT_FOUND, OutOfScope, household_in_scope
 
 REASON_LENGTH = (4, 100)
 
@@ -27,7 +27,7 @@ def reveal_phone(user: User, household: Household, reason: str, ip: str | None) 
     if not user.role.may_reveal_phone:
         raise UnmaskRefused()
     if not household_in_scope(user, household):
-        raise OutOfScope(household.id)
+        raise OutOfScope(household.id, NOT_FOUND["household"])
     reason = (reason or "").strip()
     if not REASON_LENGTH[0] <= len(reason) <= REASON_LENGTH[1]:
         raise ReasonMissing()

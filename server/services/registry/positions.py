@@ -17,7 +17,7 @@ from models import Area, Building, Household, Outcome, PositionSource, User, Vis
 from server.extensions import db
 from server.services.registry.areas import buildings_under, grid_ids_under
 from server.services.access.audit import record
-from server.services.access.scope import OutOfScope, area_in_scope
+from server.services.access.scope import NOT_FOUND, OutOfScope, area_in_scope
 
 #: A position must lie in China: GCJ-02 is defined there only, and a point elsewhere is a slip of the hand or a
 #: swapped pair (latitude, then longitude). The country's bounding box, in degrees.
@@ -98,7 +98,7 @@ def place_building(user: User, building: Building, lat, lng, source: PositionSou
     if not may_place(user):
         raise PlacementRefused()
     if not area_in_scope(user, building.grid):
-        raise OutOfScope(building.id)
+        raise OutOfScope(building.id, NOT_FOUND["building"])
     lat, lng = check_position(lat, lng)
     before = [building.lat, building.lng] if building.has_position else None
     before_source = building.position_source.value if building.position_source else None
@@ -123,7 +123,7 @@ def accept_suggestion(user: User, building: Building, ip: str | None = None) -> 
     if not may_place(user):
         raise PlacementRefused()
     if not area_in_scope(user, building.grid):
-        raise OutOfScope(building.id)
+        raise OutOfScope(building.id, NOT_FOUND["building"])
     suggestion = suggested_positions(select(Building.id).where(Building.id == building.id)).get(building.id)
     if suggestion is None:
         raise NoSuggestion(building.id)

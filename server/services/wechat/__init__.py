@@ -3,3 +3,17 @@
 from .client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 from .codes import miniprogram_code
 from .login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, dev_login_on, log_in
+
+__all__ = [
+    "AlreadyBound",
+    "InviteInvalid",
+    "LoginUnavailable",
+    "WeChatClient",
+    "WeChatError",
+    "WeChatNotConfigured",
+    "WeChatUnavailable",
+    "bind",
+    "dev_login_on",
+    "log_in",
+    "miniprogram_code",
+]

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from models import Area, Campaign
 from server.services.canvassing.campaign_lookup import campaign_for, campaigns_covering
-from server.services.access.scope import OutOfScope, area_in_scope, get_area, get_building, get_household
+from server.services.access.scope import area_in_scope, get_area_or_first
 from server.web.record_ids import query_id
 
 bp = Blueprint("dash", __name__, url_prefix="/dashboard")
@@ -42,11 +42,7 @@ class Selection:
 def selection(area: Area | None = None) -> Selection:
     """The page's campaign and area: ``area`` if given, else ``?area=`` or the caller's first area."""
     if area is None:
-        area_id = query_id("area")
-        try:
-            area = get_area(current_user, area_id) if area_id else current_user.areas[0]
-        except (OutOfScope, IndexError):
-            abort(404, description="没有这个区域，或它不在您的范围内")
+        area = get_area_or_first(current_user, query_id("area"))
     asked = query_id("campaign")
     chosen = _selection(area, asked)
     if chosen is None:
@@ -68,27 +64,6 @@ def _selection(area: Area, campaign_id: int | None) -> Selection | None:
 def optional_selection() -> Selection | None:
     """The caller's first area and the campaign it shows, for the navigation of pages that need none (campaigns)."""
     return _selection(current_user.areas[0], None) if current_user.areas else None
-
-
-def household_or_404(household_id: int):
-    try:
-        return get_household(current_user, household_id)
-    except OutOfScope:
-        abort(404, description="没有这户，或它不在您的范围内")
-
-
-def building_or_404(building_id: int):
-    try:
-        return get_building(current_user, building_id)
-    except OutOfScope:
-        abort(404, description="没有这栋楼，或它不在您的范围内")
-
-
-def area_or_404(area_id: int) -> Area:
-    try:
-        return get_area(current_user, area_id)
-    except OutOfScope:
-        abort(404, description="没有这个区域，或它不在您的范围内")
 
 
 def register_views() -> None:

@@ -11,20 +11,13 @@ from models import AreaLevel, Role
 from server.extensions import db
 from server.services.access.accounts import AccountError, appoint_staff, may_appoint
 from server.services.registry.areas import AreaError, add_child_area, area_tree
-from server.services.access.scope import OutOfScope, get_area
+from server.services.access.scope import get_area
 from server.web.forms import AddAreaForm, AppointStaffForm
 
 from . import bp, optional_selection
 
 #: Which account an admin opens for an area of each level.
 _STAFF_FOR = {AreaLevel.COMMUNITY: Role.COMMUNITY_HEAD, AreaLevel.STREET: Role.STREET_ADMIN}
-
-
-def _area_or_404(area_id: int):
-    try:
-        return get_area(current_user, area_id)
-    except OutOfScope:
-        abort(404, description="没有这个区域，或它不在您的范围内")
 
 
 def _page(*, target=None, area_form=None, staff_form=None, appointed=None):
@@ -44,7 +37,7 @@ def areas():
 @bp.post("/areas/<int:area_id>/children")
 def add_area(area_id: int):
     """Add a street, community or grid one level beneath an area in scope."""
-    parent = _area_or_404(area_id)
+    parent = get_area(current_user, area_id)
     form = AddAreaForm()
     if form.validate_on_submit():
         try:
@@ -61,7 +54,7 @@ def add_area(area_id: int):
 @bp.post("/areas/<int:area_id>/staff")
 def appoint(area_id: int):
     """Open the account of a community's head (or, for a district admin, a street's admin), shown once."""
-    area = _area_or_404(area_id)
+    area = get_area(current_user, area_id)
     role = _STAFF_FOR.get(area.level)
     if role is None or not may_appoint(current_user, role):
         abort(403, description="您不能为这一级区域开设账号")

@@ -10,13 +10,13 @@ from models import Area, AreaLevel, CampaignStatus
 from server.extensions import db
 from server.services.registry.areas import areas_of, find_area
 from server.services.canvassing.campaign_figures import campaign_figures
-from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_campaign, get_run_campaign,
-                                                        may_run, may_run_campaigns)
+from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_run_campaign, may_run,
+                                                        may_run_campaigns)
 from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE,
                                                        MaterialSpec)
 from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
                                                   end_campaign, has_records, new_round, next_period, update_campaign)
-from server.services.access.scope import OutOfScope
+from server.services.access.scope import get_campaign
 from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm
 
 from . import bp, optional_selection
@@ -25,21 +25,12 @@ from . import bp, optional_selection
 _FORM_LEVEL = ("status", "materials")
 
 
-def _campaign_or_404(campaign_id: int):
-    try:
-        return get_campaign(current_user, campaign_id)
-    except OutOfScope:
-        abort(404, description="没有这个活动，或它不在您的范围内")
-
-
-def _run_or_404(campaign_id: int):
-    """The campaign, if the caller runs it: a head gets 403 (heads read campaigns), anything beyond their areas 404."""
+def _run(campaign_id: int):
+    """The campaign, if the caller runs it: a head gets 403 (heads read campaigns); beyond their areas, OutOfScope."""
     try:
         return get_run_campaign(current_user, campaign_id)
     except CampaignRefused:
         abort(403, description="活动由街道或区管理员创建和管理，社区负责人可以查看")
-    except OutOfScope:
-        abort(404, description="没有这个活动，或它不在您的范围内")
 
 
 def _runners_only() -> None:
@@ -147,7 +138,7 @@ def campaign_new():
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
     """One campaign: its period, area, materials, notice and pledge texts with every version, and its buttons."""
-    found = _campaign_or_404(campaign_id)
+    found = get_campaign(current_user, campaign_id)
     start, end = next_period(found)
     return _detail_page(found, NewRoundForm(formdata=None, start_date=start, end_date=end, name=""))
 
@@ -160,7 +151,7 @@ def _detail_page(campaign, round_form, status=200):
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 def campaign_edit(campaign_id: int):
-    found = _run_or_404(campaign_id)
+    found = _run(campaign_id)
     if found.status is CampaignStatus.CLOSED:
         flash("活动已结束，不能再修改；可以用“新一轮”复制一个新活动", "error")
         return redirect(url_for("dash.campaign", campaign_id=found.id))
@@ -195,7 +186,7 @@ def campaign_edit(campaign_id: int):
 
 
 def _act(campaign_id: int, action, done: str):
-    found = _run_or_404(campaign_id)
+    found = _run(campaign_id)
     try:
         action(found, user=current_user, ip=request.remote_addr)
     except CampaignError as error:
@@ -219,7 +210,7 @@ def campaign_end(campaign_id: int):
 
 @bp.post("/campaigns/<int:campaign_id>/delete")
 def campaign_delete(campaign_id: int):
-    found = _run_or_404(campaign_id)
+    found = _run(campaign_id)
     name = found.name
     try:
         delete_campaign(found, user=current_user, ip=request.remote_addr)
@@ -235,7 +226,7 @@ def campaign_delete(campaign_id: int):
 @bp.post("/campaigns/<int:campaign_id>/new-round")
 def campaign_new_round(campaign_id: int):
     """A new draft for the next period with this campaign's area, materials and current texts."""
-    found = _run_or_404(campaign_id)
+    found = _run(campaign_id)
     form = NewRoundForm()
     if form.validate_on_submit():
         try:

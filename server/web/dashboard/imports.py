@@ -13,19 +13,16 @@ from server.services.imports.households import ImportRejected
 from server.services.privacy.masking import mask_phone
 from server.services.imports.register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
 from server.services.imports.templates import REGISTER_TEMPLATE, write_template
-from server.services.imports.staged import NotStaged, discard_import, stage_import, staged_import
+from server.services.imports.staged import discard_import, get_staged, stage_import
 from server.web.forms import ConfirmForm, ImportHouseholdsForm, column_mapping_form
 
-from . import area_or_404, bp, selection
+from . import bp, selection
 
 
-def _staged_or_404(token: str):
-    """The caller's upload and its area, in the caller's scope; else 404."""
-    try:
-        staged = staged_import(token, current_user)
-    except NotStaged:
-        abort(404, description="没有这个上传的文件，或它已过期（上传后保留一小时），请重新上传")
-    return staged, selection(area_or_404(staged.area_id))
+def _staged(token: str):
+    """The caller's upload and the selection of its area (both in the caller's scope, else OutOfScope)."""
+    staged = get_staged(current_user, token)
+    return staged, selection(staged.area)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -50,7 +47,7 @@ def import_template():
 @bp.route("/import/<token>/map", methods=["GET", "POST"])
 def import_map(token: str):
     """Map each column of the upload to a field (or 忽略); the mapping is remembered for the same header."""
-    staged, chosen = _staged_or_404(token)
+    staged, chosen = _staged(token)
     try:
         header = upload_header(staged)
     except FileFormatError as bad:
@@ -69,7 +66,7 @@ def import_map(token: str):
 @bp.get("/import/<token>")
 def import_preview(token: str):
     """The import as it will be: the first rows as stored, the counts, every error; then 确认导入 or 取消."""
-    staged, chosen = _staged_or_404(token)
+    staged, chosen = _staged(token)
     preview = preview_upload(staged, chosen.area, current_user)
     db.session.rollback()
     if preview.needs_mapping:
@@ -83,7 +80,7 @@ def import_preview(token: str):
 @bp.post("/import/<token>/confirm")
 def import_confirm(token: str):
     """Import the previewed upload for good; with bad rows nothing is kept and the preview shows why."""
-    staged, chosen = _staged_or_404(token)
+    staged, chosen = _staged(token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -102,7 +99,7 @@ def import_confirm(token: str):
 @bp.post("/import/<token>/cancel")
 def import_cancel(token: str):
     """Drop the upload: nothing is imported."""
-    _, chosen = _staged_or_404(token)
+    _, chosen = _staged(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     discard_import(token, current_user)

@@ -14,11 +14,11 @@ from server.services.reports.coverage_map import MapBuilding, buildings_on_map
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.privacy.masking import mask_phone
-from server.services.access.scope import OutOfScope, get_file
+from server.services.access.scope import get_building, get_file, get_household
 from server.services.files.storage import storage
 from server.services.files.uploads import FilePurged, read_file
 
-from . import bp, building_or_404, household_or_404, selection
+from . import bp, selection
 
 
 @bp.get("/")
@@ -70,7 +70,7 @@ def _unplaced(row: MapBuilding, chosen) -> dict:
 
 @bp.get("/buildings/<int:building_id>")
 def building(building_id: int):
-    building = building_or_404(building_id)
+    building = get_building(current_user, building_id)
     chosen = selection(building.grid)
     return render_template("dashboard/building.html", chosen=chosen, chart=building_chart(building, chosen.campaign),
                            states=STATES)
@@ -78,7 +78,7 @@ def building(building_id: int):
 
 @bp.get("/households/<int:household_id>")
 def household(household_id: int):
-    household = household_or_404(household_id)
+    household = get_household(current_user, household_id)
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
     return _household_page(household, mask_phone(household.head_phone))
 
@@ -87,7 +87,7 @@ def household(household_id: int):
 def unmask_phone(household_id: int):
     """The full phone number, once, for a reason the head gives; the view is logged (and, like every page, not stored
     by the browser: see server/security_headers.py)."""
-    household = household_or_404(household_id)
+    household = get_household(current_user, household_id)
     try:
         phone = reveal_phone(current_user, household, request.form.get("reason", ""), request.remote_addr)
     except UnmaskRefused:
@@ -107,7 +107,7 @@ def _household_page(household: Household, phone: str, unmasked: bool = False) ->
 
 @bp.post("/households/<int:household_id>/vacant")
 def mark_vacant(household_id: int):
-    household = household_or_404(household_id)
+    household = get_household(current_user, household_id)
     if confirm_vacant(household):
         flash(f"已确认 {household.label} 为空置，不再计入应宣传户数", "info")
     db.session.commit()
@@ -117,7 +117,7 @@ def mark_vacant(household_id: int):
 @bp.post("/households/<int:household_id>/vacant/revert")
 def revert_vacancy(household_id: int):
     """Undo a vacancy confirmation: the household counts again, with everything recorded for it."""
-    household = household_or_404(household_id)
+    household = get_household(current_user, household_id)
     if revert_vacant(household):
         flash(f"已撤销 {household.label} 的空置确认，重新计入应宣传户数", "info")
     db.session.commit()
@@ -127,10 +127,7 @@ def revert_vacancy(household_id: int):
 @bp.get("/files/<file_id>")
 def file(file_id: str):
     """A photo or signature, to staff who may see the visit or pledge it belongs to."""
-    try:
-        stored = get_file(current_user, file_id)
-    except OutOfScope:
-        abort(404)
+    stored = get_file(current_user, file_id)
     try:
         data = read_file(stored, storage())
     except FilePurged:

@@ -11,9 +11,9 @@ from server.errors import translate_messages
 from server.extensions import db
 from server.services.registry.positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 place_building)
-from server.services.access.scope import OutOfScope
+from server.services.access.scope import get_building
 
-from . import bp, building_or_404
+from . import bp
 
 #: Why a position was refused, for a person (beside the field in JSON, as the flash message on a form).
 INVALID_POSITION = "位置有误，楼栋未移动"
@@ -53,7 +53,7 @@ def _back_to_map():
 @bp.post("/buildings/<int:building_id>/position")
 def position_building(building_id: int):
     """Place or move a building (heads in their community, admins in their area): ``{"lat","lng"}`` or a form."""
-    building = building_or_404(building_id)
+    building = get_building(current_user, building_id)
     payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     payload = {key: value for key, value in payload.items() if key != "csrf_token"} if isinstance(payload, dict) else {}
     try:
@@ -65,8 +65,6 @@ def position_building(building_id: int):
         return _refused({field: [message] for field, message in bad.errors.items()})
     except PlacementRefused:
         abort(403, description="网格员和志愿者不能标注楼栋位置")
-    except OutOfScope:
-        abort(404, description="没有这栋楼，或它不在您的范围内")
     db.session.commit()
     return _answer(building, f"已标注 {building.name} 的位置")
 
@@ -74,7 +72,7 @@ def position_building(building_id: int):
 @bp.post("/buildings/<int:building_id>/position/accept")
 def accept_building_suggestion(building_id: int):
     """Take the building's suggested position (the median of its visits' accurate fixes) as its position."""
-    building = building_or_404(building_id)
+    building = get_building(current_user, building_id)
     try:
         accept_suggestion(current_user, building, ip=request.remote_addr)
     except NoSuggestion:
@@ -82,7 +80,5 @@ def accept_building_suggestion(building_id: int):
                         "无法采纳建议位置")
     except PlacementRefused:
         abort(403, description="网格员和志愿者不能标注楼栋位置")
-    except OutOfScope:
-        abort(404, description="没有这栋楼，或它不在您的范围内")
     db.session.commit()
     return _answer(building, f"已采纳 {building.name} 的建议位置")

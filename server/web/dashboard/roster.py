@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from server.extensions import db
@@ -15,7 +15,6 @@ from server.services.imports.roster_steps import discard_roster, preview_roster
 from server.services.imports.staged import NotStaged
 from server.services.imports.table_files import FileFormatError
 from server.services.imports.templates import ROSTER_TEMPLATE, write_template
-from server.services.access.scope import OutOfScope
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
 
 from . import bp, selection
@@ -81,10 +80,7 @@ def confirm_roster():
 def roster_done(token: str):
     """The result of an import, with the link to its invite sheet: only for whoever imported it."""
     chosen = selection()
-    try:
-        sheet, cards = invite_sheet_for(current_user, token)
-    except OutOfScope:
-        abort(404, description="没有这份邀请卡，或它已过期")
+    sheet, cards = invite_sheet_for(current_user, token)
     return render_template("dashboard/roster_done.html", chosen=chosen, sheet=sheet, cards=cards,
                            hours=current_app.config["INVITE_TTL_HOURS"])
 
@@ -93,11 +89,8 @@ def roster_done(token: str):
 def roster_invites_pdf(token: str):
     """The invite sheet as an A4 PDF, one card per person; each download is written to the audit log."""
     buffer = io.BytesIO()
-    try:
-        count = write_invite_sheet_pdf(current_user, token, buffer, current_app.config["PUBLIC_BASE_URL"],
-                                       cjk_font(current_app.config["LABEL_FONT"] or None), ip=request.remote_addr)
-    except OutOfScope:
-        abort(404, description="没有这份邀请卡，或它已过期")
+    count = write_invite_sheet_pdf(current_user, token, buffer, current_app.config["PUBLIC_BASE_URL"],
+                                   cjk_font(current_app.config["LABEL_FONT"] or None), ip=request.remote_addr)
     buffer.seek(0)
     return send_file(buffer, mimetype="application/pdf", as_attachment=True,
                      download_name=f"invites-{count}.pdf")

@@ -3,26 +3,21 @@ from __future__ import annotations
 
 import base64
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from models import Role, User
+from models import Role
 from server.extensions import db
 from server.services.access.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
 from server.services.canvassing.team import invite_qr_png, team_of
 from server.services.registry.areas import grids_under
-from server.services.access.scope import OutOfScope, get_worker
+from server.services.access.scope import get_grid, get_worker
 from server.web.forms import InviteWorkerForm
 
 from . import bp, selection
 
 
-def _worker_or_404(user_id: int) -> User:
-    try:
-        return get_worker(current_user, user_id)
-    except OutOfScope:
-        abort(404, description="没有这个网格员，或他不在您的范围内")
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
@@ -42,9 +37,7 @@ def team():
     grids = grids_under(chosen.area)
     form.grid.choices = [SelectChoice(g.id, f"{g.parent.name} · {g.name}") for g in grids]
     if form.validate_on_submit():
-        grid = next((g for g in grids if g.id == form.grid.data), None)
-        if grid is None:
-            abort(404)
+        grid = get_grid(current_user, form.grid.data)  # one of the choices: a grid of the chosen area
         account = create_user(form.name.data, Role(form.role.data), [grid],
                               invite_ttl_hours=current_app.config["INVITE_TTL_HOURS"])
         db.session.commit()
@@ -57,7 +50,7 @@ def reinvite(user_id: int):
     """A new one-time invite code, e.g. for a worker's new phone: every device the worker had is signed out and
     every earlier unused code stops working."""
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     code = reinvite_worker(worker, current_app.config["INVITE_TTL_HOURS"])
     db.session.commit()
     return _invite_page(chosen, InviteWorkerForm(formdata=None), code, worker)
@@ -67,7 +60,7 @@ def reinvite(user_id: int):
 def sign_out_worker(user_id: int):
     """Sign a worker out everywhere (a lost phone): every browser, remember cookie and mini-program token."""
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     sign_out_devices(worker)
     db.session.commit()
     flash(f"已让 {worker.name} 在所有设备上退出登录；用新邀请码可重新登录", "info")
@@ -77,7 +70,7 @@ def sign_out_worker(user_id: int):
 @bp.post("/team/<int:user_id>/deactivate")
 def deactivate(user_id: int):
     chosen = selection()
-    worker = _worker_or_404(user_id)
+    worker = get_worker(current_user, user_id)
     deactivate_user(worker)
     db.session.commit()
     flash(f"已停用 {worker.name} 的账号，其小程序和网页登录立即失效", "info")
