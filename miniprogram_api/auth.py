@@ -14,7 +14,7 @@ from .blueprint import ApiBlueprint
 from .schemas import AreaOut
 from .security import BEARER, current_claims, current_openid, current_user, requires, requires_bind_token, token_for
 
-bp = ApiBlueprint("mp_auth", __name__, url_prefix="/api/mp/v1", description="登录、绑定邀请码、当前用户")
+bp = ApiBlueprint("mp_auth", __name__, description="登录、绑定邀请码、当前用户")
 
 #: WeChat's jscode2session errors, as a person should hear them.
 LOGIN_ERRORS = {

@@ -8,7 +8,7 @@ from server.services.canvassing.campaigns import campaigns_covering
 from .blueprint import ApiBlueprint
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_campaigns", __name__, url_prefix="/api/mp/v1", description="敲门行动")
+bp = ApiBlueprint("mp_campaigns", __name__, description="敲门行动")
 
 
 class CampaignQuery(Schema):

@@ -15,7 +15,7 @@ from server.services.files.uploads import UploadRejected, UploadTooLarge, store_
 from .blueprint import ApiBlueprint
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = ApiBlueprint("mp_files", __name__, url_prefix="/api/mp/v1", description="上传照片与签名")
+bp = ApiBlueprint("mp_files", __name__, description="上传照片与签名")
 
 
 class FileIn(Schema):

@@ -18,7 +18,7 @@ from .blueprint import ApiBlueprint
 from .schemas import ProgressOut, record_id
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_households", __name__, url_prefix="/api/mp/v1", description="走访清单与扫码")
+bp = ApiBlueprint("mp_households", __name__, description="走访清单与扫码")
 
 
 class WalkQuery(Schema):

@@ -14,7 +14,7 @@ from .blueprint import ApiBlueprint
 from .schemas import CountsOut, RatesOut, record_id
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_ledger", __name__, url_prefix="/api/mp/v1", description="入户宣传台账")
+bp = ApiBlueprint("mp_ledger", __name__, description="入户宣传台账")
 
 
 class LedgerQuery(Schema):

@@ -17,7 +17,7 @@ from .blueprint import ApiBlueprint
 from .schemas import ProgressOut, record_id
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = ApiBlueprint("mp_visits", __name__, url_prefix="/api/mp/v1", description="入户走访")
+bp = ApiBlueprint("mp_visits", __name__, description="入户走访")
 MAX_BATCH = 200
 
 
