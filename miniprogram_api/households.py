@@ -5,7 +5,7 @@ from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
-from models import Area, AreaLevel, Campaign, Household
+from models import Area, AreaLevel, Campaign, FeedbackCategory, FeedbackStatus, Household, Outcome
 from server.extensions import db
 from server.services.ledger import counters as ledger
 from server.services.access.audit import record_read
@@ -15,7 +15,7 @@ from server.services.access.scope import area_in_scope, household_in_scope
 from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
 from .blueprint import ApiBlueprint
-from .schemas import ProgressOut, record_id
+from .schemas import ProgressOut, enum_value, record_id
 from .security import BEARER, current_user, requires
 
 bp = ApiBlueprint("mp_households", __name__, description="走访清单与扫码")
@@ -69,22 +69,33 @@ class ScanQuery(Schema):
     campaign_id = record_id(load_default=None)
 
 
+class MaterialCountOut(Schema):
+    code = fields.String(attribute="material.code")
+    quantity = fields.Integer()
+
+
 class VisitSummaryOut(Schema):
     id = fields.String()
-    outcome = fields.Function(lambda v: v.outcome.value)
+    outcome = enum_value(Outcome)
     visited_at = fields.AwareDateTime()
-    worker = fields.Function(lambda v: v.worker.name)
-    materials = fields.Function(lambda v: [{"code": m.material.code, "quantity": m.quantity} for m in v.materials])
-    has_photo = fields.Function(lambda v: v.photo_file_id is not None)
-    pledged = fields.Function(lambda v: bool(v.pledges))
+    worker = fields.String(attribute="worker.name", metadata={"description": "who knocked"})
+    materials = fields.List(fields.Nested(MaterialCountOut))
+    has_photo = fields.Boolean()
+    pledged = fields.Boolean()
+
+    @pre_dump
+    def summarise(self, visit, **kwargs):
+        return {"id": visit.id, "outcome": visit.outcome, "visited_at": visit.visited_at, "worker": visit.worker,
+                "materials": visit.materials, "has_photo": visit.photo_file_id is not None,
+                "pledged": bool(visit.pledges)}
 
 
 class FeedbackOut(Schema):
     id = fields.Integer()
-    category = fields.Function(lambda f: f.category.value)
-    category_label = fields.Function(lambda f: f.category.label)
+    category = enum_value(FeedbackCategory)
+    category_label = fields.String(attribute="category.label", metadata={"description": "the category in Chinese"})
     text = fields.String()
-    status = fields.Function(lambda f: f.status.value)
+    status = enum_value(FeedbackStatus)
     created_at = fields.AwareDateTime()
 
 
