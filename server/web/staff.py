@@ -15,7 +15,7 @@ from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
 from server.services.registry.labels import area_labels
 from server.services.wechat.codes import miniprogram_code
-from server.services.privacy.masking import mask_phone
+from server.services.privacy.household_views import household_view
 from server.services.access.scope import OutOfScope, get_area, get_household
 from server.services.wechat.client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 from server.web.record_ids import query_id
@@ -60,7 +60,7 @@ def home():
 def household(household_id: int):
     household = _household(household_id)
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
-    return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
+    return render_template("staff_household.html", household=household, shown=household_view(household, "head"),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
                            wechat=bool(current_app.config["WECHAT_APPID"]), may_rotate=may_rotate(current_user))
 

@@ -22,6 +22,7 @@ from server.services.ledger import counters as ledger
 from server.services.access.accounts import InviteNotValid, redeem_invite
 from server.services.canvassing.campaigns import campaigns_covering, worker_campaign
 from server.services.access.sessions import api_token
+from server.services.privacy.household_views import household_view
 from server.services.canvassing.walk_list import find_doors, walk_list, worker_doors, worker_grids
 from server.services.reports.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
@@ -161,9 +162,8 @@ def app_data():
         "campaign": {"id": campaign.id, "name": campaign.name,
                      "materials": [{"code": m.code, "name": m.name} for m in campaign.materials],
                      "pledge_text": {"version": text.version, "title": text.title} if text else None},
-        "households": [{"id": h.id, "token": h.token, "label": h.label, "building": h.building.name, "unit": h.unit,
-                        "room": h.room, "grid_id": h.building.grid_id, "occupancy": h.occupancy.value,
-                        "progress": ledger.snapshot(h, p)} for h, p in worker_doors(current_user, campaign)],
+        "households": [{**household_view(h, "worker_offline"), "progress": ledger.snapshot(h, p)}
+                       for h, p in worker_doors(current_user, campaign)],
     })
 
 
