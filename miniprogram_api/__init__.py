@@ -14,7 +14,9 @@ def register(app: Flask) -> None:
     from server.extensions import api, csrf
 
     from . import auth, campaigns, files, households, ledger, visits
+    from .schemas import ErrorOut
 
+    api.ERROR_SCHEMA = ErrorOut  # documents server/errors.py's shape, field by field
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for module in (auth, campaigns, households, files, visits, ledger):

@@ -5,16 +5,17 @@ from flask import current_app
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
+from models import Role
 from server.extensions import db, limiter
 from server.services.access.sessions import end_session
 from server.services.wechat.client import WeChatError, WeChatUnavailable
 from server.services.wechat.login import AlreadyBound, InviteInvalid, LoginUnavailable, bind, log_in
 
 from .blueprint import ApiBlueprint
-from .schemas import AreaOut
+from .schemas import AreaOut, enum_value
 from .security import BEARER, current_claims, current_openid, current_user, requires, requires_bind_token, token_for
 
-bp = ApiBlueprint("mp_auth", __name__, url_prefix="/api/mp/v1", description="登录、绑定邀请码、当前用户")
+bp = ApiBlueprint("mp_auth", __name__, description="登录、绑定邀请码、当前用户")
 
 #: WeChat's jscode2session errors, as a person should hear them.
 LOGIN_ERRORS = {
@@ -33,8 +34,8 @@ class LoginIn(Schema):
 class UserOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    role = fields.Function(lambda user: user.role.value)
-    role_label = fields.Function(lambda user: user.role.label)
+    role = enum_value(Role)
+    role_label = fields.String(attribute="role.label", metadata={"description": "the role in Chinese, e.g. 网格员"})
     areas = fields.List(fields.Nested(AreaOut))
 
 

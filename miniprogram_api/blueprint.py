@@ -23,8 +23,12 @@ class ApiParser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):
-    """A mini-program resource: ``form_and_files`` arguments are one ``multipart/form-data`` body in the spec."""
+    """A mini-program resource, served under the API's one prefix; ``form_and_files`` arguments are one
+    ``multipart/form-data`` body in the spec."""
 
     ARGUMENTS_PARSER = ApiParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "form_and_files": "multipart/form-data"}
+
+    def __init__(self, name: str, import_name: str, **kwargs):
+        super().__init__(name, import_name, url_prefix="/api/mp/v1", **kwargs)

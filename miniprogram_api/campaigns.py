@@ -4,11 +4,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from server.services.canvassing.campaign_lookup import campaigns_covering
+from models import CampaignStatus
 
 from .blueprint import ApiBlueprint
+from .schemas import enum_value
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_campaigns", __name__, url_prefix="/api/mp/v1", description="敲门行动")
+bp = ApiBlueprint("mp_campaigns", __name__, description="敲门行动")
 
 
 class CampaignQuery(Schema):
@@ -40,7 +42,7 @@ class CampaignOut(Schema):
     area_id = fields.Integer()
     start_date = fields.Date()
     end_date = fields.Date()
-    status = fields.Function(lambda c: c.status.value)
+    status = enum_value(CampaignStatus)
     materials = fields.List(fields.Nested(MaterialOut))
     pledge_text = fields.Nested(PledgeTextOut, attribute="current_pledge_text", allow_none=True)
     notice_text = fields.Nested(NoticeTextOut, attribute="current_notice_text", allow_none=True,

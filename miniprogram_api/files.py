@@ -11,22 +11,22 @@ from server.extensions import db, limiter
 from server.services.files.storage import storage
 from server.services.files.uploads import UploadRejected, UploadTooLarge, store_upload
 
-
 from .blueprint import ApiBlueprint
+from .schemas import enum_value
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = ApiBlueprint("mp_files", __name__, url_prefix="/api/mp/v1", description="上传照片与签名")
+bp = ApiBlueprint("mp_files", __name__, description="上传照片与签名")
 
 
 class FileIn(Schema):
-    kind = fields.Enum(FileKind, by_value=True, required=True, metadata={"description": "photo | signature"})
+    kind = enum_value(FileKind, required=True, metadata={"description": "photo | signature"})
     file = Upload(required=True)
 
 
 class FileOut(Schema):
     id = fields.String()
     sha256 = fields.String()
-    kind = fields.Function(lambda f: f.kind.value)
+    kind = enum_value(FileKind)
     width = fields.Integer()
     height = fields.Integer()
 

@@ -5,19 +5,19 @@ from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
-from models import Area, Campaign, Household
-from server.services.ledger import counters as ledger
+from models import Area, Campaign, FeedbackCategory, FeedbackStatus, Occupancy, Outcome
 from server.services.access.audit import record_read
-from server.services.canvassing.campaign_lookup import campaign_for
-from server.services.privacy.masking import mask_name, mask_phone
 from server.services.access.scope import get_grid
+from server.services.canvassing.campaign_lookup import campaign_for
+from server.services.ledger import counters as ledger
+from server.services.privacy.household_views import HOUSEHOLD_VIEWS, household_view
 from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
 from .blueprint import ApiBlueprint
-from .schemas import ProgressOut, record_id
+from .schemas import ProgressOut, enum_value, one_of, record_id
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_households", __name__, url_prefix="/api/mp/v1", description="走访清单与扫码")
+bp = ApiBlueprint("mp_households", __name__, description="走访清单与扫码")
 
 
 class WalkQuery(Schema):
@@ -30,33 +30,41 @@ class WalkQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
 
 
-def household_fields(household: Household) -> dict:
-    return {"id": household.id, "label": household.label, "building": household.building.name,
-            "unit": household.unit, "floor": household.floor, "room": household.room,
-            "occupancy": household.occupancy.value}
+class HouseholdFields(Schema):
+    """Every field of a household some reader is shown, typed. Each schema below keeps those of its reader, as
+    ``HOUSEHOLD_VIEWS`` (server/services/privacy/household_views.py) lists them, and is dumped from them."""
 
-
-class HouseholdOut(Schema):
+    VIEW = ""
     id = fields.Integer()
     label = fields.String(metadata={"description": "e.g. 3栋2单元501"})
+    community = fields.String()
+    grid = fields.String()
     building = fields.String()
     unit = fields.String()
     floor = fields.Integer(allow_none=True)
     room = fields.String()
-    occupancy = fields.String(metadata={"description": "occupied | vacant | unknown"})
+    occupancy = fields.String(validate=one_of(*Occupancy))
+    head_name = fields.String(allow_none=True, metadata={"description": "masked: 张**"})
+    head_phone = fields.String(allow_none=True, metadata={"description": "masked: 138****5678"})
 
     @pre_dump
-    def flatten(self, household, **kwargs):
-        return household_fields(household)
+    def shape(self, household, **kwargs):
+        return household_view(household, self.VIEW)
 
 
-class WalkItemOut(HouseholdOut):
+class WalkItemOut(HouseholdFields):
+    """A household of the walk list, with its progress."""
+
+    VIEW = "worker"
     progress = fields.Nested(ProgressOut)
 
+    class Meta:
+        fields = (*HOUSEHOLD_VIEWS["worker"], "progress")
+
     @pre_dump
-    def flatten(self, item, **kwargs):
+    def shape(self, item, **kwargs):
         household, progress = item
-        return {**household_fields(household), "progress": ledger.snapshot(household, progress)}
+        return {**household_view(household, self.VIEW), "progress": ledger.snapshot(household, progress)}
 
 
 class WalkPageOut(Schema):
@@ -68,36 +76,43 @@ class ScanQuery(Schema):
     campaign_id = record_id(load_default=None)
 
 
+class MaterialCountOut(Schema):
+    code = fields.String(attribute="material.code")
+    quantity = fields.Integer()
+
+
 class VisitSummaryOut(Schema):
     id = fields.String()
-    outcome = fields.Function(lambda v: v.outcome.value)
+    outcome = enum_value(Outcome)
     visited_at = fields.AwareDateTime()
-    worker = fields.Function(lambda v: v.worker.name)
-    materials = fields.Function(lambda v: [{"code": m.material.code, "quantity": m.quantity} for m in v.materials])
-    has_photo = fields.Function(lambda v: v.photo_file_id is not None)
-    pledged = fields.Function(lambda v: bool(v.pledges))
+    worker = fields.String(attribute="worker.name", metadata={"description": "who knocked"})
+    materials = fields.List(fields.Nested(MaterialCountOut))
+    has_photo = fields.Boolean()
+    pledged = fields.Boolean()
+
+    @pre_dump
+    def summarise(self, visit, **kwargs):
+        return {"id": visit.id, "outcome": visit.outcome, "visited_at": visit.visited_at, "worker": visit.worker,
+                "materials": visit.materials, "has_photo": visit.photo_file_id is not None,
+                "pledged": bool(visit.pledges)}
 
 
 class FeedbackOut(Schema):
     id = fields.Integer()
-    category = fields.Function(lambda f: f.category.value)
-    category_label = fields.Function(lambda f: f.category.label)
+    category = enum_value(FeedbackCategory)
+    category_label = fields.String(attribute="category.label", metadata={"description": "the category in Chinese"})
     text = fields.String()
-    status = fields.Function(lambda f: f.status.value)
+    status = enum_value(FeedbackStatus)
     created_at = fields.AwareDateTime()
 
 
-class DoorHouseholdOut(HouseholdOut):
-    community = fields.String()
-    grid = fields.String()
-    head_name = fields.String(allow_none=True, metadata={"description": "masked: 张**"})
-    head_phone = fields.String(allow_none=True, metadata={"description": "masked: 138****5678"})
+class DoorHouseholdOut(HouseholdFields):
+    """The household on the card a worker sees after scanning its door."""
 
-    @pre_dump
-    def flatten(self, household, **kwargs):
-        return {**household_fields(household), "community": household.building.community.name,
-                "grid": household.building.grid.name, "head_name": mask_name(household.head_name) or None,
-                "head_phone": mask_phone(household.head_phone) or None}
+    VIEW = "worker_door"
+
+    class Meta:
+        fields = HOUSEHOLD_VIEWS["worker_door"]
 
 
 class DoorCardOut(Schema):

@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
+from models import AreaLevel
 from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.ledger.counters import ledger_view
 from server.services.access.scope import get_area_or_first
 
 from .blueprint import ApiBlueprint
-from .schemas import CountsOut, RatesOut, record_id
+from .schemas import CountsOut, RatesOut, one_of, record_id
 from .security import BEARER, current_user, requires
 
-bp = ApiBlueprint("mp_ledger", __name__, url_prefix="/api/mp/v1", description="入户宣传台账")
+bp = ApiBlueprint("mp_ledger", __name__, description="入户宣传台账")
 
 
 class LedgerQuery(Schema):
@@ -23,23 +24,23 @@ class LedgerQuery(Schema):
 class LedgerAreaOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    level = fields.String(allow_none=True)
+    level = fields.String(allow_none=True, validate=one_of(*AreaLevel))
 
 
 class LedgerRowOut(Schema):
-    kind = fields.String(metadata={"description": "area | building"})
+    kind = fields.String(validate=one_of("area", "building"))
     id = fields.Integer()
     name = fields.String()
-    level = fields.String(allow_none=True)
+    level = fields.String(allow_none=True, validate=one_of(*AreaLevel), metadata={"description": "null for a building"})
     totals = fields.Nested(CountsOut, attribute="counts")
     rates = fields.Nested(RatesOut)
 
 
 class LedgerOut(Schema):
-    campaign_id = fields.Function(lambda view: view.campaign.id)
+    campaign_id = fields.Integer(attribute="campaign.id")
     area = fields.Nested(LedgerAreaOut, attribute="node")
-    totals = fields.Function(lambda view: CountsOut().dump(view.node.counts))
-    rates = fields.Function(lambda view: RatesOut().dump(view.node.rates))
+    totals = fields.Nested(CountsOut, attribute="node.counts")
+    rates = fields.Nested(RatesOut, attribute="node.rates")
     children = fields.List(fields.Nested(LedgerRowOut))
 
 

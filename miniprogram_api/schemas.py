@@ -1,6 +1,11 @@
-"""Schemas shared by several resources of the mini-program API."""
+"""Schemas shared by several resources of the mini-program API, and the typed fields they are built from."""
+from __future__ import annotations
+
+import enum
+
 from marshmallow import Schema, fields, validate
 
+from models import AreaLevel, Outcome
 from models.base import MAX_RECORD_ID
 
 
@@ -9,10 +14,47 @@ def record_id(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(1, MAX_RECORD_ID), **kwargs)
 
 
+def enum_value(enum_class: type[enum.StrEnum], **kwargs) -> fields.Enum:
+    """An enum sent and read as its value: a string, the spec listing every value it may take.
+
+    Read as it comes (not first as text), so that a number or a list is refused as "not one of the values"."""
+    metadata = {"type": "string", **kwargs.pop("metadata", {})}
+    return fields.Enum(enum_class, by_value=True, metadata=metadata, **kwargs)
+
+
+def one_of(*values: str) -> validate.OneOf:
+    """The values a string the API sends may take, listed in the spec as its enum (an enum's members as their
+    values)."""
+    return validate.OneOf([str(value) for value in values])
+
+
+class FirstOf(fields.Nested):
+    """A one-to-many relation sent as its first item, or null when it has none (a visit's pledge, its feedback)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value[0] if value else None, attr, obj, **kwargs)
+
+
+def messages(**kwargs) -> fields.Dict:
+    """What was wrong, field by field: each name maps to its messages in Chinese or, for a list or a nested
+    object, to the same kind of map one level down."""
+    value = fields.Raw(metadata={"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]})
+    return fields.Dict(keys=fields.String(), values=value, **kwargs)
+
+
+class ErrorOut(Schema):
+    """The one error shape of every JSON answer that is not a success (server/errors.py writes it)."""
+
+    code = fields.Integer(metadata={"description": "the HTTP status"})
+    status = fields.String(metadata={"description": "the HTTP status's name"})
+    message = fields.String(metadata={"description": "for a person, in Chinese"})
+    errors = messages()
+
+
 class AreaOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    level = fields.Function(lambda area: area.level.value)
+    level = enum_value(AreaLevel)
 
 
 class ProgressOut(Schema):
@@ -23,7 +65,7 @@ class ProgressOut(Schema):
     pledged = fields.Boolean()
     documented = fields.Boolean()
     revisit_due = fields.Boolean()
-    last_outcome = fields.String(allow_none=True)
+    last_outcome = fields.String(allow_none=True, validate=one_of(*Outcome))
     last_visit_at = fields.String(allow_none=True, metadata={"description": "ISO 8601, UTC"})
     visits = fields.Integer()
 

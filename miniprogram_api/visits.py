@@ -14,10 +14,10 @@ from server.services.canvassing.visits import (VisitConflict, VisitRejected, rec
 from server.services.privacy.masking import mask_name
 
 from .blueprint import ApiBlueprint
-from .schemas import ProgressOut, record_id
+from .schemas import FirstOf, ProgressOut, enum_value, messages, one_of, record_id
 from .security import BEARER, VISITORS, current_user, requires
 
-bp = ApiBlueprint("mp_visits", __name__, url_prefix="/api/mp/v1", description="入户走访")
+bp = ApiBlueprint("mp_visits", __name__, description="入户走访")
 MAX_BATCH = 200
 
 
@@ -38,8 +38,7 @@ class LocationIn(Schema):
 
 class PledgeIn(Schema):
     signer_name = fields.String(required=True, validate=validate.Length(1, 32))
-    relation = fields.Enum(Relation, by_value=True, required=True,
-                           metadata={"description": "householder | family | tenant"})
+    relation = enum_value(Relation, required=True, metadata={"description": "householder | family | tenant"})
     signature_file_id = fields.String(required=True, validate=validate.Length(1, 32))
     pledge_text_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 10_000), metadata={
         "description": "the version of the pledge text the resident read (GET /campaigns); if it is no longer the "
@@ -47,7 +46,7 @@ class PledgeIn(Schema):
 
 
 class FeedbackIn(Schema):
-    category = fields.Enum(FeedbackCategory, by_value=True, required=True)
+    category = enum_value(FeedbackCategory, required=True)
     text = fields.String(required=True, validate=validate.Length(1, 500))
 
 
@@ -66,8 +65,7 @@ class VisitIn(Schema):
     id = fields.UUID(required=True)
     campaign_id = record_id(required=True, strict=True)
     household_id = record_id(required=True, strict=True)
-    outcome = fields.Enum(Outcome, by_value=True, required=True,
-                          metadata={"description": "contacted | not_home | refused | vacant"})
+    outcome = enum_value(Outcome, required=True, metadata={"description": "contacted | not_home | refused | vacant"})
     visited_at = fields.AwareDateTime(required=True, validate=_plausible_time,
                                       metadata={"description": "the phone's time, ISO 8601 with offset"})
     materials = fields.List(fields.Nested(MaterialIn), load_default=list, validate=validate.Length(max=10))
@@ -84,16 +82,22 @@ class VisitIn(Schema):
 
 
 class HandedOutMaterialOut(Schema):
-    code = fields.Function(lambda m: m.material.code)
-    name = fields.Function(lambda m: m.material.name)
+    code = fields.String(attribute="material.code")
+    name = fields.String(attribute="material.name")
     quantity = fields.Integer()
+
+
+class MaskedName(fields.String):
+    """A person's name as everyone is shown it: 张** (server/services/privacy/masking.py)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return mask_name(value)
 
 
 class PledgeOut(Schema):
     id = fields.String()
-    signer_name = fields.Function(lambda p: mask_name(p.signer_name), metadata={"type": "string",
-                                                                                "description": "masked: 张**"})
-    relation = fields.Function(lambda p: p.relation.value)
+    signer_name = MaskedName(metadata={"description": "masked: 张**"})
+    relation = enum_value(Relation)
     pledge_text_id = fields.Integer()
     signed_at = fields.AwareDateTime()
     content_sha256 = fields.String(metadata={"description": "SHA-256 over the pledge's canonical content"})
@@ -102,7 +106,7 @@ class PledgeOut(Schema):
 
 class VisitFeedbackOut(Schema):
     id = fields.Integer()
-    category = fields.Function(lambda f: f.category.value)
+    category = enum_value(FeedbackCategory)
     text = fields.String()
 
 
@@ -110,13 +114,13 @@ class VisitOut(Schema):
     id = fields.String()
     campaign_id = fields.Integer()
     household_id = fields.Integer()
-    outcome = fields.Function(lambda v: v.outcome.value)
+    outcome = enum_value(Outcome)
     visited_at = fields.AwareDateTime()
     received_at = fields.AwareDateTime(metadata={"description": "the server's time of receipt"})
     materials = fields.List(fields.Nested(HandedOutMaterialOut))
     photo_file_id = fields.String(allow_none=True)
-    pledge = fields.Function(lambda v: PledgeOut().dump(v.pledges[0]) if v.pledges else None)
-    feedback = fields.Function(lambda v: VisitFeedbackOut().dump(v.feedback[0]) if v.feedback else None)
+    pledge = FirstOf(PledgeOut, attribute="pledges", allow_none=True, metadata={"description": "the pledge signed"})
+    feedback = FirstOf(VisitFeedbackOut, allow_none=True, metadata={"description": "the feedback left"})
     note = fields.String(allow_none=True)
 
 
@@ -132,8 +136,8 @@ class SyncIn(Schema):
 
 class SyncItemOut(Schema):
     id = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "created | duplicate | conflict | invalid | not_found"})
-    errors = fields.Dict()
+    status = fields.String(validate=one_of("created", "duplicate", "conflict", "invalid", "not_found"))
+    errors = messages()
     visit = fields.Nested(VisitOut, allow_none=True)
     progress = fields.Nested(ProgressOut, allow_none=True)
 

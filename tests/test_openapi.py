@@ -50,3 +50,39 @@ def test_the_docs_page_loads_its_assets_from_this_server():
     assert assets and all(a.startswith(("/assets/vendor/swagger-ui/", "/static/")) for a in assets), assets
     for asset in assets:
         assert app.test_client().get(asset).status_code == 200, asset
+
+
+#: Where the spec rightly takes any object: each visit of a batch is checked on its own, as for POST /visits, and
+#: answered item by item (a whole batch is not refused for one bad visit).
+FREE_FORM = {"SyncIn.visits.[].{}"}
+
+
+def _untyped(name, node, path=()):
+    """Every property (and list item) under ``node`` that says neither its type nor the schema it is."""
+    if any(key in node for key in ("type", "$ref", "allOf", "anyOf", "oneOf")):
+        for key in ("allOf", "anyOf", "oneOf"):
+            for i, part in enumerate(node.get(key, [])):
+                yield from _untyped(name, part, (*path, f"{key}[{i}]"))
+        for prop, sub in node.get("properties", {}).items():
+            yield from _untyped(name, sub, (*path, prop))
+        if isinstance(node.get("items"), dict):
+            yield from _untyped(name, node["items"], (*path, "[]"))
+        if isinstance(node.get("additionalProperties"), dict):
+            yield from _untyped(name, node["additionalProperties"], (*path, "{}"))
+    else:
+        yield ".".join((name, *path))
+
+
+def test_the_spec_types_every_field_it_serves_and_lists_the_values_of_every_enum(client):
+    spec = client.get(f"{API}/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    untyped = [field for name, schema in schemas.items() for field in _untyped(name, schema) if field not in FREE_FORM]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict):
+                for parameter in operation.get("parameters", []):
+                    untyped += _untyped(f"{method} {path} ?{parameter['name']}", parameter.get("schema", {}))
+    assert untyped == []
+    visit = schemas["VisitOut"]["properties"]
+    assert visit["outcome"]["enum"] == ["contacted", "not_home", "refused", "vacant"]
+    assert "$ref" in str(visit["pledge"]) and "$ref" in str(visit["feedback"])

@@ -16,12 +16,13 @@ from models import FeedbackCategory, Relation
 from server.errors import error_payload
 from server.extensions import db, limiter
 from server.services.access.audit import record_read
-from server.services.registry.door_codes import find_household_by_token, mask_label
+from server.services.registry.door_codes import find_household_by_token
 from server.services.canvassing.feedback import door_feedback
 from server.services.pledges.chain import check_pledge, find_pledge
 from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
                                       active_campaign, feedback_from_door, sign_from_door)
 from server.services.access.scope import household_in_scope
+from server.services.privacy.household_views import household_view
 from server.services.files.storage import storage
 from server.timefmt import local_time
 
@@ -44,8 +45,8 @@ def _resident_page(household, status: int = 200, errors: dict | None = None, ent
     campaign = active_campaign(household)
     notice = campaign.current_notice_text if campaign else None
     return render_template(
-        "door_resident.html", household=household, community=household.building.community,
-        address=mask_label(household), campaign=campaign, notice=notice,
+        "door_resident.html", household=household, shown=household_view(household, "resident"), campaign=campaign,
+        notice=notice,
         pledge_text=campaign.current_pledge_text if campaign else None, relations=list(Relation),
         categories=list(FeedbackCategory), feedback=door_feedback(household), privacy_notice=PRIVACY_NOTICE,
         pledge_key=uuid.uuid4().hex, feedback_key=uuid.uuid4().hex, errors=errors or {},
@@ -115,8 +116,7 @@ def sign(token: str):
     receipt = _receipt(signed.pledge)
     if request.is_json:
         return jsonify(receipt), 201 if signed.created else 200
-    return render_template("door_receipt.html", address=mask_label(household),
-                           community=household.building.community, receipt=receipt)
+    return render_template("door_receipt.html", shown=household_view(household, "resident"), receipt=receipt)
 
 
 @bp.post("/q/<token>/feedback")
@@ -155,10 +155,10 @@ def verify_pledge(code: str):
     check = check_pledge(pledge, storage())
     record_read(current_user if current_user.is_authenticated else None, "view_pledge", "pledge",
                 detail={"pledge_id": pledge.id, "household_id": pledge.household_id}, ip=request.remote_addr)
-    household = pledge.household
+    shown = household_view(pledge.household, "resident")
     details = {
-        "code": pledge.receipt_code, "community": household.building.community.name,
-        "household": mask_label(household), "signed_at": pledge.signed_at.isoformat(),
+        "code": pledge.receipt_code, "community": shown["community"],
+        "household": shown["address"], "signed_at": pledge.signed_at.isoformat(),
         "signed_at_local": local_time(pledge.signed_at, "%Y-%m-%d %H:%M:%S"),
         "pledge_text_version": pledge.text.version, "pledge_text_title": pledge.text.title,
         "channel": pledge.channel.value, "seq": pledge.seq, "content_sha256": pledge.content_sha256,

@@ -16,8 +16,8 @@ from server.services.registry.door_codes import RotationRefused, door_url, may_r
 from server.services.registry.labels import area_labels
 from server.services.files.storage import storage
 from server.services.wechat.codes import miniprogram_code
-from server.services.privacy.masking import mask_phone
 from server.services.access.scope import get_area, get_household, sees_drafts
+from server.services.privacy.household_views import household_view
 from server.services.wechat.client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
 from server.web.record_ids import query_id
 
@@ -46,7 +46,7 @@ def home():
 def household(household_id: int):
     household = get_household(current_user, household_id)
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
-    return render_template("staff_household.html", household=household, phone=mask_phone(household.head_phone),
+    return render_template("staff_household.html", household=household, shown=household_view(household, "head"),
                            url=door_url(current_app.config["PUBLIC_BASE_URL"], household),
                            wechat=bool(current_app.config["WECHAT_APPID"]), may_rotate=may_rotate(current_user))
 

@@ -11,7 +11,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_dump
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -20,6 +20,7 @@ from models import Occupancy, SessionChannel
 from server.extensions import db, limiter
 from server.services.access.accounts import InviteNotValid, redeem_invite
 from server.services.access.sessions import api_token
+from server.services.privacy.household_views import HOUSEHOLD_VIEWS, household_view
 from server.services.canvassing.walk_list import find_doors, walk_list
 from server.services.canvassing.worker_round import offline_copy, session_length, worker_round
 from server.services.reports.worker_activity import today_for
@@ -60,17 +61,26 @@ class _CampaignOut(Schema):
 
 
 class _OfflineDoorOut(Schema):
-    """A door as the phone keeps it (``worker_round.OfflineDoor``): enough to find it and record a visit offline."""
+    """A door as the phone keeps it (``worker_round.OfflineDoor``): the fields the offline copy is shown of a
+    household (``household_views``), and its progress."""
 
-    id = fields.Integer(attribute="household.id")
-    token = fields.String(attribute="household.token")
-    label = fields.String(attribute="household.label")
-    building = fields.String(attribute="household.building.name")
-    unit = fields.String(attribute="household.unit")
-    room = fields.String(attribute="household.room")
-    grid_id = fields.Integer(attribute="household.building.grid_id")
-    occupancy = fields.Enum(Occupancy, by_value=True, attribute="household.occupancy")
+    id = fields.Integer()
+    token = fields.String()
+    label = fields.String()
+    building = fields.String()
+    unit = fields.String()
+    room = fields.String()
+    grid_id = fields.Integer()
+    occupancy = fields.Enum(Occupancy, by_value=True)
     progress = fields.Nested(ProgressOut)
+
+    class Meta:
+        fields = (*HOUSEHOLD_VIEWS["worker_offline"], "progress")
+
+    @pre_dump
+    def _shown(self, door, **_):
+        return {**household_view(door.household, "worker_offline"), "occupancy": door.household.occupancy,
+                "progress": door.progress}
 
 
 class OfflineCopyOut(Schema):

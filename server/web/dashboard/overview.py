@@ -13,10 +13,10 @@ from server.services.reports.coverage import overview as coverage_overview
 from server.services.reports.coverage_map import MapBuilding, buildings_on_map
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
-from server.services.privacy.masking import mask_phone
 from server.services.access.scope import get_building, get_file, get_household
 from server.services.files.storage import storage
 from server.services.files.uploads import FilePurged, read_file
+from server.services.privacy.household_views import household_view
 
 from . import bp, selection
 
@@ -80,7 +80,7 @@ def building(building_id: int):
 def household(household_id: int):
     household = get_household(current_user, household_id)
     record_read(current_user, "view_household", "household", household.id, ip=request.remote_addr)
-    return _household_page(household, mask_phone(household.head_phone))
+    return _household_page(household)
 
 
 @bp.post("/households/<int:household_id>/phone")
@@ -96,13 +96,15 @@ def unmask_phone(household_id: int):
         flash(f"请填写查看完整号码的事由（{REASON_LENGTH[0]}–{REASON_LENGTH[1]} 个字）", "error")
         return redirect(url_for("dash.household", household_id=household.id, campaign=request.args.get("campaign")))
     db.session.commit()
-    return _household_page(household, phone, unmasked=True)
+    return _household_page(household, phone)
 
 
-def _household_page(household: Household, phone: str, unmasked: bool = False) -> str:
+def _household_page(household: Household, phone: str | None = None) -> str:
+    """The head's page of a household; ``phone``: the full number, once asked for with a reason."""
     chosen = selection(household.building.grid)
+    shown = household_view(household, "head")
     return render_template("dashboard/household.html", chosen=chosen, record=household_record(household, chosen.campaign),
-                           phone=phone, unmasked=unmasked, states=STATES)
+                           shown=shown, phone=phone or shown["head_phone"], unmasked=phone is not None, states=STATES)
 
 
 @bp.post("/households/<int:household_id>/vacant")
