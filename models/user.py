@@ -61,6 +61,13 @@ class Role(enum.StrEnum):
         """The levels of the areas this role may be given."""
         return _ROLE_LEVELS[self]
 
+    @staticmethod
+    def appointed_for(level: AreaLevel) -> Role | None:
+        """The account appointed for an area of ``level``: a head for a community, an admin for a street; None
+        for a district (set up from the command line) and a grid (its workers are invited)."""
+        return next((role for role in Role if role.area_levels == (level,) and any(
+            role in appointed for appointed in _APPOINTS.values())), None)
+
 
 #: The roles that knock on doors (``Role.is_field_worker``): grid workers and volunteers.
 FIELD_ROLES = frozenset(role for role in Role if role.is_field_worker)

@@ -16,14 +16,12 @@ from server.web.forms import AddAreaForm, AppointStaffForm
 
 from . import bp, optional_selection
 
-#: Which account an admin opens for an area of each level.
-_STAFF_FOR = {AreaLevel.COMMUNITY: Role.COMMUNITY_HEAD, AreaLevel.STREET: Role.STREET_ADMIN}
-
-
 def _page(*, target=None, area_form=None, staff_form=None, appointed=None):
     trees = [area_tree(area) for area in current_user.areas]
-    appointable = {level: role for level, role in _STAFF_FOR.items() if may_appoint(current_user, role)}
-    return render_template("dashboard/areas.html", chosen=optional_selection(), hide_pick=True, trees=trees, appointable=appointable, target=target,
+    appointable = {level: role for level in AreaLevel
+                   if (role := Role.appointed_for(level)) and may_appoint(current_user, role)}
+    return render_template("dashboard/areas.html", chosen=optional_selection(), hide_pick=True, trees=trees,
+                           appointable=appointable, target=target,
                            area_form=area_form or AddAreaForm(formdata=None),
                            staff_form=staff_form or AppointStaffForm(formdata=None), appointed=appointed)
 
@@ -55,7 +53,7 @@ def add_area(area_id: int):
 def appoint(area_id: int):
     """Open the account of a community's head (or, for a district admin, a street's admin), shown once."""
     area = get_area(current_user, area_id)
-    role = _STAFF_FOR.get(area.level)
+    role = Role.appointed_for(area.level)
     if role is None or not may_appoint(current_user, role):
         abort(403, description="您不能为这一级区域开设账号")
     form = AppointStaffForm()
