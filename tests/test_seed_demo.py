@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from models import Area, AreaLevel, Building, Campaign, CampaignStatus, Household, Role, User
 from server.extensions import db as _db
 from server.services.demo.city import CITY_CENTER, DEMO_PASSWORD
+from server.services.privacy.phones import mobile_number
 
 
 def seed(runner, *args):
@@ -26,6 +27,12 @@ def test_the_demo_city_has_communities_of_every_type_grids_and_households(runner
     labels = _db.session.scalars(select(Household.label).limit(50)).all()
     assert all(re.match(r"^\d+栋(\d+单元)?\d+$", label) for label in labels)
     assert _db.session.scalar(select(func.count(Household.id)).where(Household.head_name.is_not(None))) > 300
+
+
+def test_every_demo_phone_is_a_mobile_the_register_import_reads_back(runner):
+    seed(runner, "--households", "300")
+    phones = [h.head_phone for h in _db.session.scalars(select(Household)) if h.head_phone]
+    assert phones and all(mobile_number(phone) == phone for phone in phones)
 
 
 def test_demo_buildings_stand_around_the_real_city_centre(runner):
