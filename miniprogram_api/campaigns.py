@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from server.services.canvassing.campaign_lookup import campaigns_covering
 from models import CampaignStatus
+from server.services.canvassing.campaign_lookup import campaigns_covering
 
 from .blueprint import ApiBlueprint
 from .schemas import enum_value

@@ -9,9 +9,9 @@ from models import Area, Campaign, FeedbackCategory, FeedbackStatus, Occupancy, 
 from server.services.access.audit import record_read
 from server.services.access.scope import get_grid
 from server.services.canvassing.campaign_lookup import campaign_for
+from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 from server.services.ledger import counters as ledger
 from server.services.privacy.household_views import HOUSEHOLD_VIEWS, household_view
-from server.services.canvassing.walk_list import MAX_LIMIT, STATES, BadCursor, door_card, household_by_scan, walk_list
 
 from .blueprint import ApiBlueprint
 from .schemas import ProgressOut, enum_value, one_of, record_id

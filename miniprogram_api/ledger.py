@@ -5,9 +5,9 @@ from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from models import AreaLevel
+from server.services.access.scope import get_area_or_first
 from server.services.canvassing.campaign_lookup import campaign_for
 from server.services.ledger.counters import ledger_view
-from server.services.access.scope import get_area_or_first
 
 from .blueprint import ApiBlueprint
 from .schemas import CountsOut, RatesOut, one_of, record_id

@@ -7,8 +7,8 @@ from flask import current_app, g, request
 from flask_smorest import abort
 
 from models import Role, User
-from server.services.access.tokens import BIND, FULL, InvalidToken, TokenClaims, read_token
 from server.services.access.sessions import api_token, signed_in_user
+from server.services.access.tokens import BIND, FULL, InvalidToken, TokenClaims, read_token
 
 #: Everyone with a bound staff account.
 STAFF = frozenset(Role)

@@ -9,8 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from models import FeedbackCategory, Outcome, Relation
 from server.errors import translate_messages
 from server.extensions import db
-from server.services.canvassing.visits import (VisitConflict, VisitRejected, record_visit,
-                                        sync_visits)
+from server.services.canvassing.visits import VisitConflict, VisitRejected, record_visit, sync_visits
 from server.services.privacy.masking import mask_name
 
 from .blueprint import ApiBlueprint

@@ -3,19 +3,19 @@
 Importing this package registers every table on ``Base.metadata`` (Alembic needs that).
 """
 from .area import Area, AreaLevel, CommunityType
+from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
 from .building import Building, PositionSource
+from .campaign import Campaign, CampaignStatus, Material, NoticeText, PledgeText, PledgeTextInUse, text_sha256
 from .column_mapping import ColumnMapping
 from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
-from .audit import AuditEvent
+from .household import Household, Occupancy, household_label, new_door_token
 from .ledger import (COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay, Standing,
                      evidences)
 from .pledge import Pledge, PledgeChannel, Relation
 from .stored_file import FileKind, StoredFile
-from .visit import Outcome, Visit, VisitMaterial
-from .campaign import Campaign, CampaignStatus, Material, NoticeText, PledgeText, PledgeTextInUse, text_sha256
-from .household import Household, Occupancy, household_label, new_door_token
 from .user import FIELD_ROLES, InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
+from .visit import Outcome, Visit, VisitMaterial
 from .wechat import WeChatAccessToken
 
 __all__ = [

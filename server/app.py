@@ -69,10 +69,9 @@ def _engine_options(url: str) -> dict:
 
 
 def register_extensions(app: Flask) -> None:
-    from server.extensions import csrf, db, limiter, login_manager, migrate
-    from server.database.sqlite import tune_sqlite_connections
-
     import models  # noqa: F401  (registers every table on the metadata, for Alembic)
+    from server.database.sqlite import tune_sqlite_connections
+    from server.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
@@ -112,8 +111,8 @@ def register_blueprints(app: Flask) -> None:
     from server.web.dashboard import register_views as register_dashboard_views
     from server.web.door import bp as door_bp
     from server.web.pages import bp as pages_bp
-    from server.web.staff import bp as staff_bp
     from server.web.record_ids import RecordIdConverter
+    from server.web.staff import bp as staff_bp
     from server.web.worker import bp as worker_bp
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route: every <int:…> id is one a record can hold

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from models import Area, Role
 from server.extensions import db
 from server.services.demo.activity import simulate_field_work
-from server.services.files.storage import storage
 from server.services.demo.city import DEMO_PASSWORD, seed_demo_city
+from server.services.files.storage import storage
 
 from .progress import Progress
 

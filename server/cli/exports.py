@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 
 from models import Area, Campaign
 from server.extensions import db
-from server.services.registry.areas import count_households_under
 from server.services.access.audit import record
+from server.services.registry.areas import count_households_under
 from server.services.reports.ledger_export import export_ledger
 
 from .progress import Progress

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from models import Area, AreaLevel
 from server.extensions import db
-from server.services.registry.areas import create_area
 from server.services.imports.column_mappings import remembered_mapping
 from server.services.imports.household_files import FileFormatError, read_header, read_household_file
 from server.services.imports.households import ImportRejected, import_households, required_fields
+from server.services.registry.areas import create_area
 
 from .progress import Progress
 

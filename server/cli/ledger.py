@@ -9,7 +9,6 @@ from models import Campaign
 from server.extensions import db
 from server.services.ledger.rebuild import rebuild_ledger
 
-
 _KIND_LABELS = {"building": "楼栋", "area": "区域", "day": "区域（按日）"}
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 from models import utcnow
 from server.database.backup import BackupNotSupported, backup_sqlite
 from server.extensions import db
+from server.services.files.storage import storage
 from server.services.files.sweep import sweep_stray_files, sweep_unused_rows
 from server.services.imports.staged import sweep_staged
-from server.services.files.storage import storage
 
 
 @click.command("backup")

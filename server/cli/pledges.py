@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from models import Campaign
 from server.extensions import db
-from server.services.pledges.chain import verify_chain
 from server.services.files.storage import storage
+from server.services.pledges.chain import verify_chain
 
 
 @click.command("verify-pledges")

@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from models import Campaign, utcnow
 from server.extensions import db
-from server.services.privacy.retention import PurgeReport, TooEarly, purge_step
 from server.services.files.storage import storage
+from server.services.privacy.retention import PurgeReport, TooEarly, purge_step
 
 
 @click.command("purge")

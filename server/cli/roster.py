@@ -12,10 +12,10 @@ from models import Area
 from server.extensions import db
 from server.services.access import audit
 from server.services.files.atomic import atomic_open
-from server.services.registry.font import CJKFontMissing, cjk_font
 from server.services.imports.invite_sheet import write_invite_sheet
 from server.services.imports.roster import RosterRejected, check_roster, import_roster, read_roster
 from server.services.imports.table_files import FileFormatError
+from server.services.registry.font import CJKFontMissing, cjk_font
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from models import SessionChannel, User
 from server.extensions import db, limiter
-from server.services.access.accounts import AccountLocked, InvalidCredentials, PublicPassword, authenticate, login_network
+from server.services.access.accounts import (AccountLocked, InvalidCredentials, PublicPassword, authenticate,
+                                             login_network)
 from server.services.access.sessions import end_session, signed_in_user, start_session
 from server.timefmt import local_time
 from server.web.forms import LoginForm

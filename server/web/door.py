@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import FeedbackCategory, Relation
 from server.errors import error_payload
 from server.extensions import db, limiter
 from server.services.access.audit import record_read
-from server.services.registry.door_codes import find_household_by_token
-from server.services.canvassing.feedback import door_feedback
-from server.services.pledges.chain import check_pledge, find_pledge
-from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
-                                      active_campaign, feedback_from_door, sign_from_door)
 from server.services.access.scope import household_in_scope
-from server.services.privacy.household_views import household_view
+from server.services.canvassing.feedback import door_feedback
+from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
+                                                 active_campaign, feedback_from_door, sign_from_door)
 from server.services.files.storage import storage
+from server.services.pledges.chain import check_pledge, find_pledge
+from server.services.privacy.household_views import household_view
+from server.services.registry.door_codes import find_household_by_token
 from server.timefmt import local_time
 
 bp = Blueprint("door", __name__)

@@ -8,17 +8,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from server.extensions import db
-from server.services.registry.areas import child_areas, count_households_under, summarize_area
 from server.services.access.audit import record_read
-from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of
-from server.services.registry.font import CJKFontMissing, cjk_font
-from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
-from server.services.registry.labels import area_labels
-from server.services.files.storage import storage
-from server.services.wechat.codes import miniprogram_code
 from server.services.access.scope import get_area, get_household, sees_drafts
+from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of
+from server.services.files.storage import storage
 from server.services.privacy.household_views import household_view
+from server.services.registry.areas import child_areas, count_households_under, summarize_area
+from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
+from server.services.registry.font import CJKFontMissing, cjk_font
+from server.services.registry.labels import area_labels
 from server.services.wechat.client import WeChatClient, WeChatError, WeChatNotConfigured, WeChatUnavailable
+from server.services.wechat.codes import miniprogram_code
 from server.web.record_ids import query_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

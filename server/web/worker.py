@@ -20,9 +20,9 @@ from models import Occupancy, SessionChannel
 from server.extensions import db, limiter
 from server.services.access.accounts import InviteNotValid, redeem_invite
 from server.services.access.sessions import api_token
-from server.services.privacy.household_views import HOUSEHOLD_VIEWS, household_view
 from server.services.canvassing.walk_list import find_doors, walk_list
 from server.services.canvassing.worker_round import offline_copy, session_length, worker_round
+from server.services.privacy.household_views import HOUSEHOLD_VIEWS, household_view
 from server.services.reports.worker_activity import today_for
 from server.web.auth import sign_in, sign_out
 from server.web.record_ids import query_id

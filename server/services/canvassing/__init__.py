@@ -1,49 +1,18 @@
 """The round itself: campaigns, the walk list, the knock on the door, what residents do from it, their feedback."""
 
 from .campaign_figures import campaign_figures
-from .campaign_lookup import (
-    CampaignRefused,
-    campaign_for,
-    campaigns_covering,
-    campaigns_of,
-    get_run_campaign,
-    may_run,
-    may_run_campaigns,
-    open_campaigns_covering,
-)
-from .campaign_texts import DEFAULT_MATERIALS, MaterialSpec, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, material_specs
-from .campaigns import (
-    CampaignError,
-    activate_campaign,
-    create_campaign,
-    delete_campaign,
-    end_campaign,
-    has_records,
-    new_round,
-    next_period,
-    update_campaign,
-)
-from .feedback import (
-    FeedbackError,
-    close_feedback,
-    door_feedback,
-    feedback_inbox,
-    inbox_filters,
-    reply_to_feedback,
-)
+from .campaign_lookup import (CampaignRefused, campaign_for, campaigns_covering, campaigns_of, get_run_campaign,
+                              may_run, may_run_campaigns, open_campaigns_covering)
+from .campaign_texts import DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, MaterialSpec, material_specs
+from .campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign, end_campaign, has_records,
+                        new_round, next_period, update_campaign)
+from .feedback import FeedbackError, close_feedback, door_feedback, feedback_inbox, inbox_filters, reply_to_feedback
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
-from .resident import (
-    FormKeyElsewhere,
-    NoActiveCampaign,
-    PRIVACY_NOTICE,
-    ResidentInputError,
-    active_campaign,
-    feedback_from_door,
-    sign_from_door,
-)
+from .resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError, active_campaign,
+                       feedback_from_door, sign_from_door)
 from .team import invite_qr_png, team_of
 from .visits import VisitConflict, VisitRejected, record_visit, sync_visits
-from .walk_list import BadCursor, MAX_LIMIT, STATES, door_card, find_doors, household_by_scan, walk_list
+from .walk_list import MAX_LIMIT, STATES, BadCursor, door_card, find_doors, household_by_scan, walk_list
 from .worker_round import offline_copy, session_length, worker_round
 
 __all__ = [

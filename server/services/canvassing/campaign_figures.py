@@ -11,6 +11,7 @@ from server.extensions import db
 from server.services.access.scope import area_in_scope
 from server.services.registry.areas import households_under
 
+
 @dataclass(frozen=True)
 class CampaignFigures:
     """A campaign's figures over the part of its area the viewer sees: households, those in scope, contacted,

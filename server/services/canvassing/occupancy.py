@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 from models import Household, HouseholdProgress, Occupancy
 from server.extensions import db
-from server.services.ledger import counters as ledger
 from server.services.canvassing.campaign_lookup import open_campaigns_covering
+from server.services.ledger import counters as ledger
 from server.services.ledger.rebuild import days_counted_in_scope
 
 

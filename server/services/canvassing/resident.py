@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Pledge,
-                    PledgeChannel, Relation)
+from models import (Campaign, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Pledge, PledgeChannel,
+                    Relation)
 from server.extensions import db
-from server.services.wechat import moderation
 from server.services.canvassing.campaign_lookup import current_campaign
-from server.services.privacy.phones import mobile_number
 from server.services.canvassing.feedback import leave_feedback
-from server.services.pledges.chain import sign_pledge, text_changed
-from server.services.pledges.signatures import SignatureRejected, decode_signature
 from server.services.files.storage import storage
 from server.services.files.uploads import store_upload
+from server.services.pledges.chain import sign_pledge, text_changed
+from server.services.pledges.signatures import SignatureRejected, decode_signature
+from server.services.privacy.phones import mobile_number
+from server.services.wechat import moderation
 
 #: The privacy notice a signer consents to; its version is stored with each pledge.
 CONSENT_VERSION = "2026-11"

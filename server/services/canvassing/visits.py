@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind, Household, Outcome,
-                    PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
+from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind,
+                    Household, Outcome, PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
+from server.services.access.scope import OutOfScope, household_in_scope
 from server.services.ledger import counters as ledger
 from server.services.pledges.chain import new_pledge, text_changed
 from server.services.privacy.masking import mask_phones_in
-from server.services.access.scope import OutOfScope, household_in_scope
 
 #: How far ahead of the server a phone's clock may run.
 CLOCK_SKEW = dt.timedelta(minutes=10)

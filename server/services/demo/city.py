@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, CommunityType, Household, Occupancy,
-                    Role, User, household_label, new_door_token, utcnow)
+from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, CommunityType, Household, Occupancy, Role,
+                    User, household_label, new_door_token, utcnow)
 from models.personal import phone_index
-from server.extensions import db
-from server.timefmt import local_today
-from server.services.access.accounts import DEMO_PASSWORD, issue_invite_code
-from server.services.registry.areas import create_area
 from server.database.bulk import bulk_insert
-from server.services.ledger.rebuild import refresh_population
+from server.extensions import db
+from server.services.access.accounts import DEMO_PASSWORD, issue_invite_code
 from server.services.canvassing.campaign_texts import PLEDGE_BODY, PLEDGE_TITLE
 from server.services.canvassing.campaigns import create_campaign
+from server.services.ledger.rebuild import refresh_population
+from server.services.registry.areas import create_area
+from server.timefmt import local_today
 
 #: Qianjiang, Chongqing (黔江区): the demo city sits around these coordinates.
 CITY_CENTER = (29.5333, 108.7707)

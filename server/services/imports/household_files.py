@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from server.services.imports.table_files import (FileFormatError, Header, MissingColumns, SourceRow, TableSpec,
-                                                 read_table)
+from server.services.imports.table_files import FileFormatError, Header, MissingColumns, SourceRow, TableSpec
 from server.services.imports.table_files import read_header as read_table_header
+from server.services.imports.table_files import read_table
 
 #: Field name → the Chinese headers accepted for it (the first is the canonical one, used in messages).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -13,9 +13,9 @@ from models import Area, User
 from server.services.access.audit import record
 from server.services.imports.column_mappings import remember_mapping, remembered_mapping
 from server.services.imports.household_files import (COLUMNS, FileFormatError, Header, MissingColumns, read_header,
-                                             read_household_file)
+                                                     read_household_file)
 from server.services.imports.households import (ImportRejected, ImportReport, import_households, preview_households,
-                                              required_fields)
+                                                required_fields)
 from server.services.imports.staged import StagedImport, set_staged_mapping
 
 

@@ -23,10 +23,10 @@ from models import Area, AreaLevel, Building, LoginSession, Role, User, utcnow
 from models.personal import phone_index
 from server.extensions import db
 from server.services.access.accounts import create_user, reinvite
-from server.services.registry.areas import areas_under, buildings_under
-from server.services.privacy.phones import mobile_number
 from server.services.imports.invite_sheet import InviteCard
 from server.services.imports.table_files import RowError, SourceRow, TableSpec, read_table
+from server.services.privacy.phones import mobile_number
+from server.services.registry.areas import areas_under, buildings_under
 
 ROSTER = TableSpec(
     columns={

@@ -22,8 +22,8 @@ from typing import BinaryIO
 from models import Area, User
 from server.extensions import db
 from server.services.access.scope import OutOfScope, area_in_scope
-from server.services.files.storage import storage
 from server.services.files.atomic import PARTIAL_SUFFIX, atomic_open, write_atomically
+from server.services.files.storage import storage
 
 MAX_AGE_SECONDS = 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")

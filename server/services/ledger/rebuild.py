@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from models import (COUNTERS, DAY_COUNTERS, Area, Building, Campaign, Household, HouseholdProgress, LedgerArea,
                     LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, Standing, Visit, VisitMaterial)
 from server.extensions import db
-from server.services.registry.areas import grid_ids_under, subtree_filter
 from server.services.ledger.counters import counters_of, fold_visit, local_day
+from server.services.registry.areas import grid_ids_under, subtree_filter
 
 SLICE = 20_000  # households replayed per pass
 

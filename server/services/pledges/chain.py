@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import (Campaign, CampaignStatus, FileKind, Household, Pledge, PledgeChannel, PledgeText, Relation, StoredFile, Visit,
-                    utcnow)
+from models import (Campaign, CampaignStatus, FileKind, Household, Pledge, PledgeChannel, PledgeText, Relation,
+                    StoredFile, Visit, utcnow)
 from models.pledge import new_receipt_code, receipt_code_typed
 from server.extensions import db
 from server.services.ledger import counters as ledger
+
 
 def pledge_digest(text: PledgeText, household_id: int, signer_name: str, relation: Relation,
                   signature_sha256: str, channel: PledgeChannel, signed_at: dt.datetime, seq: int,

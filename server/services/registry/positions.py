@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from models import Area, Building, Household, Outcome, PositionSource, User, Visit, utcnow
 from server.extensions import db
-from server.services.registry.areas import buildings_under, grid_ids_under
 from server.services.access.audit import record
 from server.services.access.scope import NOT_FOUND, OutOfScope, area_in_scope
+from server.services.registry.areas import buildings_under, grid_ids_under
 
 #: A position must lie in China: GCJ-02 is defined there only, and a point elsewhere is a slip of the hand or a
 #: swapped pair (latitude, then longitude). The country's bounding box, in degrees.

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from models import (DAY_COUNTERS, Area, Building, Campaign, Feedback, FeedbackStatus, Household, LedgerDay, Visit,
                     VisitMaterial)
 from server.extensions import db
-from server.timefmt import local_today
-from server.services.registry.areas import grid_ids_under
 from server.services.ledger.counters import LedgerView, ledger_view
+from server.services.registry.areas import grid_ids_under
+from server.timefmt import local_today
 
 
 @dataclass

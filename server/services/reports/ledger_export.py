@@ -24,10 +24,10 @@ from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, Fee
                     Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, Standing, User, Visit,
                     VisitMaterial)
 from server.extensions import db
-from server.services.registry.areas import areas_under, grid_ids_under
-from server.services.registry.door_order import door_order
 from server.services.ledger.counters import rates
 from server.services.privacy.masking import mask_name
+from server.services.registry.areas import areas_under, grid_ids_under
+from server.services.registry.door_order import door_order
 from server.timefmt import local_time
 
 HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 10), ("楼栋", 8), ("单元", 6), ("户号", 8),

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from models import Area, AreaLevel, Campaign, LedgerArea, LedgerDay
 from server.extensions import db
-from server.timefmt import local_today
-from server.services.registry.areas import areas_under
 from server.services.ledger.counters import rate
+from server.services.registry.areas import areas_under
+from server.timefmt import local_today
 
 
 @dataclass(frozen=True)

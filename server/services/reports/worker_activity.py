@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models import Building, Campaign, Household, Outcome, Pledge, StoredFile, User, Visit, VisitMaterial, evidences
 from server.extensions import db
-from server.services.reports.coverage import households_under_clause
 from server.services.ledger.counters import local_day, rate
+from server.services.reports.coverage import households_under_clause
 from server.timefmt import SHANGHAI
 
 #: More than this many visits by one worker within the window is flagged.

@@ -11,8 +11,8 @@ from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from models import Area, Campaign
-from server.services.canvassing.campaign_lookup import campaign_for, campaigns_covering
 from server.services.access.scope import area_in_scope, get_area_or_first
+from server.services.canvassing.campaign_lookup import campaign_for, campaigns_covering
 from server.web.record_ids import query_id
 
 bp = Blueprint("dash", __name__, url_prefix="/dashboard")

@@ -10,11 +10,12 @@ from flask_login import current_user
 from models import AreaLevel, Role
 from server.extensions import db
 from server.services.access.accounts import AccountError, appoint_staff, may_appoint
-from server.services.registry.areas import AreaError, add_child_area, area_tree
 from server.services.access.scope import get_area
+from server.services.registry.areas import AreaError, add_child_area, area_tree
 from server.web.forms import AddAreaForm, AppointStaffForm
 
 from . import bp, optional_selection
+
 
 def _page(*, target=None, area_form=None, staff_form=None, appointed=None):
     trees = [area_tree(area) for area in current_user.areas]

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from models import Area, AreaLevel, CampaignStatus
 from server.extensions import db
-from server.services.registry.areas import areas_of, find_area
+from server.services.access.scope import get_campaign
 from server.services.canvassing.campaign_figures import campaign_figures
 from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_run_campaign, may_run,
                                                         may_run_campaigns)
@@ -16,7 +16,7 @@ from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE
                                                        MaterialSpec)
 from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
                                                   end_campaign, has_records, new_round, next_period, update_campaign)
-from server.services.access.scope import get_campaign
+from server.services.registry.areas import areas_of, find_area
 from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm
 
 from . import bp, optional_selection

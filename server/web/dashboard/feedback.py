@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from models import FeedbackCategory, FeedbackStatus
 from server.extensions import db
-from server.services.registry.areas import grids_under
+from server.services.access.scope import get_area, get_feedback
 from server.services.canvassing.feedback import (FeedbackError, close_feedback, feedback_inbox, inbox_filters,
                                                  reply_to_feedback)
-from server.services.access.scope import get_area, get_feedback
+from server.services.registry.areas import grids_under
 from server.web.record_ids import query_id
 from server.web.redirects import safe_next
 

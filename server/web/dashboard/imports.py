@@ -10,10 +10,10 @@ from flask_login import current_user
 from server.extensions import db
 from server.services.imports.household_files import HEADER_OF, FileFormatError
 from server.services.imports.households import ImportRejected
-from server.services.privacy.masking import mask_phone
 from server.services.imports.register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header
-from server.services.imports.templates import REGISTER_TEMPLATE, write_template
 from server.services.imports.staged import discard_import, get_staged, stage_import
+from server.services.imports.templates import REGISTER_TEMPLATE, write_template
+from server.services.privacy.masking import mask_phone
 from server.web.forms import ConfirmForm, ImportHouseholdsForm, column_mapping_form
 
 from . import bp, selection

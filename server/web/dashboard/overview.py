@@ -7,16 +7,16 @@ from flask_login import current_user
 from models import Household
 from server.extensions import db
 from server.services.access.audit import record_read
-from server.services.reports.building_chart import STATES, building_chart, household_record
-from server.services.registry.positions import may_place
-from server.services.reports.coverage import overview as coverage_overview
-from server.services.reports.coverage_map import MapBuilding, buildings_on_map
-from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
-from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
 from server.services.access.scope import get_building, get_file, get_household
+from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.files.storage import storage
 from server.services.files.uploads import FilePurged, read_file
 from server.services.privacy.household_views import household_view
+from server.services.privacy.personal_data import REASON_LENGTH, ReasonMissing, UnmaskRefused, reveal_phone
+from server.services.registry.positions import may_place
+from server.services.reports.building_chart import STATES, building_chart, household_record
+from server.services.reports.coverage import overview as coverage_overview
+from server.services.reports.coverage_map import MapBuilding, buildings_on_map
 
 from . import bp, selection
 

@@ -9,9 +9,9 @@ from werkzeug.exceptions import UnprocessableEntity
 from models import Building
 from server.errors import translate_messages
 from server.extensions import db
+from server.services.access.scope import get_building
 from server.services.registry.positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 place_building)
-from server.services.access.scope import get_building
 
 from . import bp
 

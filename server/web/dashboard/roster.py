@@ -7,7 +7,6 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_login import current_user
 
 from server.extensions import db
-from server.services.registry.font import cjk_font
 from server.services.imports.invite_sheet import invite_sheet_for, write_invite_sheet_pdf
 from server.services.imports.roster import RosterRejected
 from server.services.imports.roster_steps import confirm_roster as confirm_staged_roster
@@ -15,6 +14,7 @@ from server.services.imports.roster_steps import discard_roster, preview_roster
 from server.services.imports.staged import NotStaged
 from server.services.imports.table_files import FileFormatError
 from server.services.imports.templates import ROSTER_TEMPLATE, write_template
+from server.services.registry.font import cjk_font
 from server.web.forms import ConfirmRosterForm, ImportRosterForm
 
 from . import bp, selection

@@ -9,15 +9,15 @@ from wtforms.fields.choices import SelectChoice
 
 from models import Role
 from server.extensions import db
-from server.services.access.accounts import create_user, deactivate_user, reinvite as reinvite_worker, sign_out_devices
+from server.services.access.accounts import create_user, deactivate_user
+from server.services.access.accounts import reinvite as reinvite_worker
+from server.services.access.accounts import sign_out_devices
+from server.services.access.scope import get_grid, get_worker
 from server.services.canvassing.team import invite_qr_png, team_of
 from server.services.registry.areas import grids_under
-from server.services.access.scope import get_grid, get_worker
 from server.web.forms import InviteWorkerForm
 
 from . import bp, selection
-
-
 
 
 def _invite_page(chosen, form, invite=None, worker=None):
