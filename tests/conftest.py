@@ -26,6 +26,28 @@ def pytest_configure(config):
     _access_logs = access_log.start_run()
 
 
+#: The slow tiers, marked by where the tests live; ``make test-quick`` leaves them out, ``make test`` runs them all.
+TIERS_BY_FILE = {
+    "browser": ("tests/browser/",),
+    "fuzz": ("tests/test_api_fuzz.py", "tests/test_import_fuzz.py"),
+    "concurrency": ("tests/test_api_concurrency.py",),
+    "migrations": ("tests/test_migrations.py",),
+}
+BACKEND_FIXTURES = ("database", "empty_database")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its slow tiers: by its file, and ``postgresql`` when it runs on that backend."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        for tier, places in TIERS_BY_FILE.items():
+            if path.startswith(places):
+                item.add_marker(tier)
+        params = getattr(item, "callspec", None) and item.callspec.params
+        if params and any(params.get(name) == "postgresql" for name in BACKEND_FIXTURES):
+            item.add_marker("postgresql")
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)
@@ -84,15 +106,37 @@ def _test_config(url: str, upload_dir) -> dict:
     }
 
 
+_shared_apps: dict = {}
+
+
+def _shared_app(database, tmp_path_factory):
+    """One app per database for the whole run (building one costs more than most tests), with its settings as built."""
+    if database.url not in _shared_apps:
+        app = create_app(_test_config(database.url, tmp_path_factory.mktemp("uploads")))
+        _shared_apps[database.url] = (app, dict(app.config))
+    return _shared_apps[database.url]
+
+
 @pytest.fixture
-def app(database, tmp_path):
-    app = create_app(_test_config(database.url, tmp_path / "uploads"))
+def app(database, tmp_path, tmp_path_factory, request):
+    """The app on a clean database. Settings a test changes are put back afterwards; a test that changes the app
+    itself (routes, hooks) is marked ``own_app`` and gets an app built for it alone."""
+    if request.node.get_closest_marker("own_app"):
+        app, settings = create_app(_test_config(database.url, tmp_path / "uploads")), None
+    else:
+        app, settings = _shared_app(database, tmp_path_factory)
+        app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+        (tmp_path / "uploads").mkdir()
     with app.app_context():
         limiter.reset()  # rate-limit counters live in memory under test: each test starts afresh
         yield app
         _db.session.remove()
         _truncate_all()
-        _db.engine.dispose()
+        if settings is None:
+            _db.engine.dispose()
+    if settings is not None:
+        app.config.clear()
+        app.config.update(settings)
 
 
 def _truncate_all() -> None:
