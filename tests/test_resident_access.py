@@ -1,6 +1,7 @@
 """A resident's only key is the code on their own door: it opens that door's page and nothing else.
 
 That the door session and the door code open no guarded route is swept in ``tests/test_access.py``."""
+
 from models import Feedback, Pledge, StoredFile
 from server.extensions import db
 from tests.resident import door_form, drawn_signature, leave, sign
