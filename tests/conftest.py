@@ -185,9 +185,9 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def field(db):
     """Two communities of one street, workers, heads and an admin, and an active campaign."""
-    from tests.field import build_field
+    from tests.field import field_on
 
-    return build_field()
+    return field_on(str(db.engine.url))
 
 
 @pytest.fixture
