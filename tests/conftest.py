@@ -20,10 +20,18 @@ _skipped = []
 _access_logs = None
 
 
+def _is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_configure(config):
-    """Every server the run starts, and the test client, log the requests they serve into one folder."""
+    """Every server the run starts, and the test client, log the requests they serve into one folder.
+
+    Under pytest-xdist (``-n``) the controller makes the folder and checks it at the end; its workers inherit it.
+    """
     global _access_logs
-    _access_logs = access_log.start_run()
+    if not _is_xdist_worker(config):
+        _access_logs = access_log.start_run()
 
 
 #: The slow tiers, marked by where the tests live; ``make test-quick`` leaves them out, ``make test`` runs them all.
@@ -37,7 +45,12 @@ BACKEND_FIXTURES = ("database", "empty_database")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its slow tiers: by its file, and ``postgresql`` when it runs on that backend."""
+    """Mark each test with its slow tiers: by its file, and ``postgresql`` when it runs on that backend.
+
+    Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) the browser tests share one worker, so the
+    live demo server and Chromium start once, not on every worker.
+    """
+    grouped = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = item.nodeid.split("::", 1)[0]
         for tier, places in TIERS_BY_FILE.items():
@@ -46,6 +59,8 @@ def pytest_collection_modifyitems(config, items):
         params = getattr(item, "callspec", None) and item.callspec.params
         if params and any(params.get(name) == "postgresql" for name in BACKEND_FIXTURES):
             item.add_marker("postgresql")
+        if grouped and path.startswith(TIERS_BY_FILE["browser"]):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_runtest_logreport(report):
@@ -55,6 +70,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI a skipped test is a missing component: the run fails instead of passing quietly."""
+    if _is_xdist_worker(session.config):
+        return  # the controller sees every report and judges the run
     if CI and _skipped and session.exitstatus == 0:
         session.exitstatus = 1
         print(f"\nCI: {len(_skipped)} test(s) skipped; under CI=true every suite must run: {_skipped[:5]}")
@@ -210,15 +227,13 @@ def csrf_token_of(html: str) -> str:
 
 @pytest.fixture
 def login(client):
-    """Log ``client`` in through the real form, CSRF token included; returns the response."""
+    """``tests.staff.sign_in`` bound to ``client``: the login form, CSRF token included; returns the response."""
+    from tests.staff import sign_in
 
     def log_in(username: str, password: str, follow_redirects: bool = False):
-        token = csrf_token_of(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                           follow_redirects=follow_redirects)
+        return sign_in(client, username, password, follow_redirects=follow_redirects)
 
     return log_in
-
 
 
 @pytest.fixture(scope="session")
