@@ -130,7 +130,7 @@ def _shared_app(database, tmp_path_factory):
     """One app per database for the whole run (building one costs more than most tests), with its settings as built."""
     if database.url not in _shared_apps:
         app = create_app(_test_config(database.url, tmp_path_factory.mktemp("uploads")))
-        _shared_apps[database.url] = (app, dict(app.config))
+        _shared_apps[database.url] = (app, dict(app.config), dict(vars(limiter)))
     return _shared_apps[database.url]
 
 
@@ -141,7 +141,11 @@ def app(database, tmp_path, tmp_path_factory, request):
     if request.node.get_closest_marker("own_app"):
         app, settings = create_app(_test_config(database.url, tmp_path / "uploads")), None
     else:
-        app, settings = _shared_app(database, tmp_path_factory)
+        app, settings, limits = _shared_app(database, tmp_path_factory)
+        # The one limiter of the process takes its settings and storage from the app it last set up (a test may
+        # have built another app since): it gets this app's back.
+        vars(limiter).clear()
+        vars(limiter).update(limits)
         app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
         (tmp_path / "uploads").mkdir()
     with app.app_context():

@@ -43,10 +43,12 @@ def field_on(url: str) -> Field:
     if url not in _snapshots:
         field = build_field()
         _snapshots[url] = (_rows(), _ids(field))
-        return field
-    rows, ids = _snapshots[url]
-    _restore(rows)
-    return _load(ids)
+    else:
+        rows, ids = _snapshots[url]
+        _restore(rows)
+        field = _load(ids)
+    db.session.commit()  # no read transaction left open, and every object expired, as build_field leaves them
+    return field
 
 
 def _rows() -> dict:
