@@ -37,7 +37,7 @@ def pytest_configure(config):
 #: The slow tiers, marked by where the tests live; ``make test-quick`` leaves them out, ``make test`` runs them all.
 TIERS_BY_FILE = {
     "browser": ("tests/browser/",),
-    "fuzz": ("tests/test_api_fuzz.py", "tests/test_import_fuzz.py"),
+    "fuzz": ("tests/test_api_fuzz.py", "tests/test_import_fuzz.py", "tests/test_ledger_invariant.py"),
     "concurrency": ("tests/test_api_concurrency.py",),
     "migrations": ("tests/test_migrations.py",),
 }
