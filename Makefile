@@ -1,4 +1,4 @@
-# Qiaomen: `make run` serves the demo, `make test` runs the whole suite.
+# Qiaomen: `make run` serves the demo, `make test` runs the whole suite (`make test-quick`: without the slow tiers).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # development WeChat login on (every page says so). Keys are made once in instance/ (see the README).
 DEMO_ENV := QIAOMEN_ENV=development WECHAT_DEV_LOGIN=1
 
-.PHONY: run test install install-dev assets fonts test-tools migrate bench-import bench-labels standin clean
+.PHONY: run test test-quick install install-dev assets fonts test-tools migrate bench-import bench-labels standin clean
 
 # Debian packages: a CJK TrueType font for the PDF labels; Chromium and poppler for the tests.
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
@@ -24,8 +24,15 @@ run: install assets fonts
 	@echo ""
 	$(DEMO_ENV) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
+# The whole suite, on every core; `make test-quick` leaves out the slow tiers (pytest markers, see pytest.ini).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+QUICK  := not browser and not fuzz and not concurrency and not migrations and not postgresql
+
 test: install-dev assets fonts test-tools
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-quick: install-dev assets fonts
+	$(PYTEST) -m "$(QUICK)"
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

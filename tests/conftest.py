@@ -20,10 +20,47 @@ _skipped = []
 _access_logs = None
 
 
+def _is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_configure(config):
-    """Every server the run starts, and the test client, log the requests they serve into one folder."""
+    """Every server the run starts, and the test client, log the requests they serve into one folder.
+
+    Under pytest-xdist (``-n``) the controller makes the folder and checks it at the end; its workers inherit it.
+    """
     global _access_logs
-    _access_logs = access_log.start_run()
+    if not _is_xdist_worker(config):
+        _access_logs = access_log.start_run()
+
+
+#: The slow tiers, marked by where the tests live; ``make test-quick`` leaves them out, ``make test`` runs them all.
+TIERS_BY_FILE = {
+    "browser": ("tests/browser/",),
+    "fuzz": ("tests/test_api_fuzz.py", "tests/test_import_fuzz.py", "tests/test_ledger_invariant.py"),
+    "concurrency": ("tests/test_api_concurrency.py",),
+    "migrations": ("tests/test_migrations.py",),
+}
+BACKEND_FIXTURES = ("database", "empty_database")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its slow tiers: by its file, and ``postgresql`` when it runs on that backend.
+
+    Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) the browser tests share one worker, so the
+    live demo server and Chromium start once, not on every worker.
+    """
+    grouped = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        for tier, places in TIERS_BY_FILE.items():
+            if path.startswith(places):
+                item.add_marker(tier)
+        params = getattr(item, "callspec", None) and item.callspec.params
+        if params and any(params.get(name) == "postgresql" for name in BACKEND_FIXTURES):
+            item.add_marker("postgresql")
+        if grouped and path.startswith(TIERS_BY_FILE["browser"]):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_runtest_logreport(report):
@@ -33,6 +70,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI a skipped test is a missing component: the run fails instead of passing quietly."""
+    if _is_xdist_worker(session.config):
+        return  # the controller sees every report and judges the run
     if CI and _skipped and session.exitstatus == 0:
         session.exitstatus = 1
         print(f"\nCI: {len(_skipped)} test(s) skipped; under CI=true every suite must run: {_skipped[:5]}")
@@ -84,15 +123,41 @@ def _test_config(url: str, upload_dir) -> dict:
     }
 
 
+_shared_apps: dict = {}
+
+
+def _shared_app(database, tmp_path_factory):
+    """One app per database for the whole run (building one costs more than most tests), with its settings as built."""
+    if database.url not in _shared_apps:
+        app = create_app(_test_config(database.url, tmp_path_factory.mktemp("uploads")))
+        _shared_apps[database.url] = (app, dict(app.config), dict(vars(limiter)))
+    return _shared_apps[database.url]
+
+
 @pytest.fixture
-def app(database, tmp_path):
-    app = create_app(_test_config(database.url, tmp_path / "uploads"))
+def app(database, tmp_path, tmp_path_factory, request):
+    """The app on a clean database. Settings a test changes are put back afterwards; a test that changes the app
+    itself (routes, hooks) is marked ``own_app`` and gets an app built for it alone."""
+    if request.node.get_closest_marker("own_app"):
+        app, settings = create_app(_test_config(database.url, tmp_path / "uploads")), None
+    else:
+        app, settings, limits = _shared_app(database, tmp_path_factory)
+        # The one limiter of the process takes its settings and storage from the app it last set up (a test may
+        # have built another app since): it gets this app's back.
+        vars(limiter).clear()
+        vars(limiter).update(limits)
+        app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+        (tmp_path / "uploads").mkdir()
     with app.app_context():
         limiter.reset()  # rate-limit counters live in memory under test: each test starts afresh
         yield app
         _db.session.remove()
         _truncate_all()
-        _db.engine.dispose()
+        if settings is None:
+            _db.engine.dispose()
+    if settings is not None:
+        app.config.clear()
+        app.config.update(settings)
 
 
 def _truncate_all() -> None:
@@ -141,9 +206,9 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def field(db):
     """Two communities of one street, workers, heads and an admin, and an active campaign."""
-    from tests.field import build_field
+    from tests.field import field_on
 
-    return build_field()
+    return field_on(str(db.engine.url))
 
 
 @pytest.fixture
@@ -166,15 +231,13 @@ def csrf_token_of(html: str) -> str:
 
 @pytest.fixture
 def login(client):
-    """Log ``client`` in through the real form, CSRF token included; returns the response."""
+    """``tests.staff.sign_in`` bound to ``client``: the login form, CSRF token included; returns the response."""
+    from tests.staff import sign_in
 
     def log_in(username: str, password: str, follow_redirects: bool = False):
-        token = csrf_token_of(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                           follow_redirects=follow_redirects)
+        return sign_in(client, username, password, follow_redirects=follow_redirects)
 
     return log_in
-
 
 
 @pytest.fixture(scope="session")

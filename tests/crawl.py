@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from server.app import create_app
 from server.extensions import db
 from server.services.access.accounts import InvalidCredentials, authenticate, issue_invite_code
 from server.services.access.audit import record
 from tests.field import bearer, upload, visit_payload
 from tests.resident import leave, sign
+from tests.routes import url_map
 from tests.staff import invite_sign_in, sign_in
 
 API = "/api/mp/v1"
@@ -28,8 +28,7 @@ CALLERS = ("anonymous", "resident", "worker_a1", "head_a", "street_admin")
 
 def get_rules() -> list[str]:
     """Every GET route but the static files (whose caching and content are the same for everyone)."""
-    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return sorted(r.rule for r in app.url_map.iter_rules() if "GET" in r.methods
+    return sorted(r.rule for r in url_map().iter_rules() if "GET" in r.methods
                   and not r.rule.startswith(("/static/", "/assets/")))
 
 

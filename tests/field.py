@@ -31,6 +31,68 @@ class Field:
     users: dict
 
 
+_snapshots: dict = {}
+
+
+def field_on(url: str) -> Field:
+    """The field on the (empty) database at ``url``: built once per database and run, then restored from its rows.
+
+    Building it through the services costs about a second; writing back its few hundred rows costs a few
+    milliseconds, and the test sees the same rows, ids and sequences as if it had been built afresh.
+    """
+    if url not in _snapshots:
+        field = build_field()
+        _snapshots[url] = (_rows(), _ids(field))
+    else:
+        rows, ids = _snapshots[url]
+        _restore(rows)
+        field = _load(ids)
+    db.session.commit()  # no read transaction left open, and every object expired, as build_field leaves them
+    return field
+
+
+def _rows() -> dict:
+    connection = db.session.connection()
+    return {table: [dict(row) for row in connection.execute(db.select(table)).mappings()]
+            for table in db.metadata.sorted_tables}
+
+
+def _restore(rows: dict) -> None:
+    connection = db.session.connection()
+    for table, table_rows in rows.items():
+        if table_rows:
+            connection.execute(table.insert(), table_rows)
+            if connection.dialect.name == "postgresql" and "id" in table.c:  # on as the build left the sequence
+                connection.execute(db.text(
+                    "SELECT setval(sequence, (SELECT max(id) FROM \"{0}\")) FROM "
+                    "(SELECT pg_get_serial_sequence('\"{0}\"', 'id') AS sequence) AS serial "
+                    "WHERE sequence IS NOT NULL".format(table.name)))
+    db.session.commit()
+
+
+def _ids(field: Field) -> dict:
+    def ref(value):
+        if isinstance(value, list):
+            return [ref(item) for item in value]
+        if isinstance(value, dict):
+            return {key: ref(item) for key, item in value.items()}
+        return (type(value), db.inspect(value).identity)
+
+    return {name: ref(getattr(field, name)) for name in Field.__dataclass_fields__}
+
+
+def _load(ids: dict) -> Field:
+    def get(value):
+        if isinstance(value, list):
+            return [get(item) for item in value]
+        if isinstance(value, dict):
+            return {key: get(item) for key, item in value.items()}
+        model, identity = value
+        return db.session.get(model, identity)
+
+    return Field(**{name: get(value) for name, value in ids.items()})
+
+
 def build_field() -> Field:
     district, street, community_a, (grid_a1, grid_a2) = make_tree(grids=("第一网格", "第二网格"))
     community_b = create_area("滨江社区", AreaLevel.COMMUNITY, street)

@@ -1,6 +1,8 @@
 """Every route the app serves, split into the public ones and those that need a signed-in caller."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from server.app import create_app
@@ -10,11 +12,16 @@ PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/
           "/q/<token>/feedback", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
 
 
+@functools.cache
+def url_map():
+    """The app's routes, read once per run from an app on no database."""
+    return create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
+
+
 def guarded_routes() -> list:
     """One request per non-public route, with placeholder arguments, as pytest params named by the rule."""
-    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     params = []
-    for rule in app.url_map.iter_rules():
+    for rule in url_map().iter_rules():
         if rule.rule in PUBLIC:
             continue
         method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
@@ -35,14 +42,12 @@ def refused_as_a_stranger(response, path: str) -> bool:
 
 def id_routes() -> list:
     """Every route with an ``<int:…>`` id in its path, one pytest param per method."""
-    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return [pytest.param(method, rule.rule, id=f"{method} {rule.rule}") for rule in app.url_map.iter_rules()
+    return [pytest.param(method, rule.rule, id=f"{method} {rule.rule}") for rule in url_map().iter_rules()
             if "<int:" in rule.rule for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
 
 
 def page_routes() -> list[str]:
     """Every GET page of the staff, dashboard and worker pages whose path holds no id or only ``<int:…>`` ids."""
-    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return [rule.rule for rule in app.url_map.iter_rules()
+    return [rule.rule for rule in url_map().iter_rules()
             if "GET" in rule.methods and rule.rule.startswith(("/dashboard/", "/staff/", "/w/"))
             and rule.rule.count("<") == rule.rule.count("<int:")]

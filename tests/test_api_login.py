@@ -85,6 +85,7 @@ def test_uploads_are_rate_limited_per_user(client, app, field):
                        data={"kind": "photo", "file": (io.BytesIO(jpeg(32, 32)), "p.jpg")}).status_code == 201
 
 
+@pytest.mark.concurrency  # four gunicorn workers on one Redis
 def test_rate_limits_in_redis_are_shared_by_every_gunicorn_worker(database, tmp_path):
     """Four gunicorn workers on one Redis count the same login attempts: the 21st in a minute is refused."""
     import uuid as _uuid

@@ -59,6 +59,7 @@ def test_the_outage_is_logged_in_one_line_without_statement_or_database_url(app,
     assert door not in caplog.text
 
 
+@pytest.mark.own_app  # it adds a route
 def test_any_other_database_error_still_reaches_the_test_as_a_bug(app, client):
     def collide():
         raise IntegrityError("INSERT INTO visit ...", {}, Exception("duplicate key"))

@@ -12,6 +12,7 @@ def test_an_unknown_api_path_answers_404_in_the_error_shape(client):
     assert_error_shape(response.get_json(), 404)
 
 
+@pytest.mark.own_app  # it adds a route
 def test_a_wrong_method_under_api_answers_405_in_the_error_shape(app, client):
     app.add_url_rule("/api/probe", "probe", lambda: "ok", methods=["GET"])
     response = client.delete("/api/probe")
@@ -55,6 +56,7 @@ def test_an_unexpected_failure_in_production_shows_no_traceback(production_app, 
         assert_error_shape(response.get_json(), 500)
 
 
+@pytest.mark.own_app  # it adds a route
 def test_under_testing_an_unexpected_exception_reaches_the_test(app, client):
     def explode():
         raise RuntimeError("boom")

@@ -1,30 +1,10 @@
-"""A resident's only key is the code on their own door: it opens that door's page and nothing else."""
-import pytest
+"""A resident's only key is the code on their own door: it opens that door's page and nothing else.
+
+That the door session and the door code open no guarded route is swept in ``tests/test_access.py``."""
 
 from models import Feedback, Pledge, StoredFile
 from server.extensions import db
 from tests.resident import door_form, drawn_signature, leave, sign
-from tests.routes import guarded_routes, refused_as_a_stranger
-
-
-@pytest.fixture
-def resident(client, field):
-    """A browser that scanned the code on door A1-1 and signed the pledge there."""
-    assert sign(client, field.households_a1[0].token).status_code == 200
-    return client
-
-
-@pytest.mark.parametrize("method, path", guarded_routes())
-def test_a_resident_who_signed_at_a_door_is_a_stranger_to_every_guarded_route(resident, app, method, path):
-    app.config["WTF_CSRF_ENABLED"] = False  # the login check must answer, not the CSRF check
-    response = resident.open(path, method=method)
-    assert refused_as_a_stranger(response, path), (response.status_code, response.headers.get("Location"))
-
-
-@pytest.mark.parametrize("method, path", [p for p in guarded_routes() if p.values[1].startswith("/api/")])
-def test_a_door_code_is_not_an_api_token(client, field, method, path):
-    door = {"Authorization": f"Bearer {field.households_a1[0].token}"}
-    assert client.open(path, method=method, headers=door).status_code == 401
 
 
 def test_a_door_code_shows_its_own_door_and_no_other(client, field):

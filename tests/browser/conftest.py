@@ -54,12 +54,25 @@ def serve(app):
     server.shutdown()
 
 
-def sign_in(page, username: str, password: str) -> None:
-    """Sign a head or admin in through the login form, as a person does."""
+def sign_in(page, username: str, password: str, landing: str | None = None) -> None:
+    """Sign a head or admin in through the login form, as a person does; wait for ``landing`` when given."""
     page.goto("/login")
     page.get_by_placeholder("请输入用户名").fill(username)
     page.get_by_placeholder("请输入密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    if landing:
+        page.wait_for_url(landing)
+
+
+def invite_sign_in(page, code: str) -> None:
+    """Sign a field worker in with an invite code, and wait until the offline service worker controls the page."""
+    page.goto("/w/login")
+    page.get_by_placeholder("例如 ABCDE-FGHJK").fill(code)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/w/")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null || "
+                           "(navigator.serviceWorker.ready.then(() => location.reload()), false)", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 @pytest.fixture(scope="session")

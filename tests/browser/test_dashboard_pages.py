@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import Area, Building, LedgerArea, User
 from server.extensions import db
 from server.services.demo.city import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
@@ -21,11 +22,7 @@ def head_page(request, browser, live_server):
                                   accept_downloads=True)
     page = context.new_page()
     page.size_name = request.param
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill("head1")
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard/")
+    sign_in(page, "head1", DEMO_PASSWORD, landing="**/dashboard/")
     yield page
     context.close()
 
@@ -114,11 +111,7 @@ def renamed(live_server, community_name, building_name):
 
 def test_names_on_the_map_show_as_text_and_run_nothing(page, live_server):
     with renamed(live_server, HOSTILE, HOSTILE + "栋") as building_id:
-        page.goto("/login")
-        page.get_by_placeholder("请输入用户名").fill("head1")
-        page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/dashboard/")
+        sign_in(page, "head1", DEMO_PASSWORD, landing="**/dashboard/")
         page.goto("/dashboard/map")
         page.wait_for_selector("#map[data-ready]")
         page.locator(f'.qd-pin[data-building="{building_id}"]').hover(force=True)

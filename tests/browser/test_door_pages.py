@@ -5,6 +5,7 @@ from models import Building, Household, User
 from server.extensions import db
 from server.services.demo.city import DEMO_PASSWORD
 from server.services.registry.door_codes import mask_label
+from tests.browser.conftest import sign_in
 
 
 def a_household_of(live_server, username="head1"):
@@ -15,14 +16,6 @@ def a_household_of(live_server, username="head1"):
                                       .where(Building.community_id == community.id).order_by(Household.id)
                                       .limit(1))
         return household.token, mask_label(household), household.label, community.name
-
-
-def sign_in(page, username="head1"):
-    page.goto("/login")
-    page.get_by_placeholder("请输入用户名").fill(username)
-    page.get_by_placeholder("请输入密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_a_resident_scanning_the_door_reads_the_notice_on_a_phone(page, live_server):
@@ -46,7 +39,7 @@ def test_a_scan_of_a_dead_code_says_so_kindly(page):
 
 def test_a_signed_in_head_scanning_a_door_lands_on_the_household_and_can_rotate_its_code(page, live_server):
     token, _, full_label, _ = a_household_of(live_server)
-    sign_in(page)
+    sign_in(page, "head1", DEMO_PASSWORD, landing="**/dashboard/")
     page.goto(f"/q/{token}")
     page.wait_for_url("**/staff/households/*")
     assert page.get_by_test_id("household-label").inner_text() == full_label
@@ -59,7 +52,7 @@ def test_a_signed_in_head_scanning_a_door_lands_on_the_household_and_can_rotate_
 
 
 def test_a_head_downloads_the_labels_of_a_grid_as_a_pdf(page, live_server):
-    sign_in(page)
+    sign_in(page, "head1", DEMO_PASSWORD, landing="**/dashboard/")
     page.goto("/staff/")
     with page.expect_download() as download_info:
         page.get_by_text("打印门贴").first.click()

@@ -9,6 +9,7 @@ from models import Building, Household, HouseholdProgress, Pledge, Role, Standin
 from server.extensions import db
 from server.services.access.accounts import issue_invite_code
 from server.services.reports.worker_activity import distance_m
+from tests.browser.conftest import invite_sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
@@ -50,16 +51,6 @@ def count(live_server, model, **where):
         for key, value in where.items():
             query = query.where(getattr(model, key) == value)
         return db.session.scalar(query)
-
-
-def sign_in(page, code):
-    page.goto("/w/login")
-    page.get_by_placeholder("例如 ABCDE-FGHJK").fill(code)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/w/")
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null || "
-                           "(navigator.serviceWorker.ready.then(() => location.reload()), false)", timeout=15000)
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def photo_file(tmp_path) -> Path:
@@ -113,7 +104,7 @@ def queue_offline(page, doors):
 
 def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(phone, live_server, worker, tmp_path):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     assert page.get_by_test_id("todo-list").locator("li").count() > 0
     shot(page, "home")
     household_id, token = worker["doors"][0]
@@ -140,7 +131,7 @@ def test_a_worker_signs_in_with_an_invite_code_scans_a_door_and_records_a_visit(
 
 def test_a_form_missing_what_its_outcome_needs_says_so_in_place(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     household_id, _ = worker["doors"][1]
     page.goto(f"/w/visit?household={household_id}")
     page.get_by_test_id("household-label").filter(has_not_text="…").wait_for()
@@ -159,7 +150,7 @@ def test_a_form_missing_what_its_outcome_needs_says_so_in_place(phone, live_serv
 
 def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     doors = worker["doors"][2:5]
     queue_offline(page, doors)
     page.reload()
@@ -178,7 +169,7 @@ def test_visits_recorded_in_a_dead_spot_survive_a_reload_and_arrive_exactly_once
 
 def test_a_door_code_scanned_without_signal_opens_its_visit_form(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     page.wait_for_function("() => window.qiaomenWorker !== undefined")
     page.evaluate("window.qiaomenWorker.refreshApp()")
     household_id, token = worker["doors"][5]
@@ -191,7 +182,7 @@ def test_a_door_code_scanned_without_signal_opens_its_visit_form(phone, live_ser
 
 def test_a_visit_the_server_refuses_stays_in_the_queue_with_its_reason(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     with live_server.app_for_tests.app_context():
         elsewhere = db.session.scalars(select(Household.id).join(Building).where(
             Building.grid_id != db.session.scalar(select(user_area.c.area_id).where(
@@ -229,7 +220,7 @@ PHONE_COPY = """() => new Promise((resolve) => {
 def test_logging_out_with_unsent_visits_says_how_many_and_sends_them_before_forgetting_the_phones_copy(
         phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     page.wait_for_function("() => window.qiaomenWorker !== undefined")  # worker.js is deferred
     token = page.evaluate("window.qiaomenWorker.refreshApp().then((app) => app.token)")
     doors = worker["doors"][6:8]
@@ -252,7 +243,7 @@ def test_logging_out_with_unsent_visits_says_how_many_and_sends_them_before_forg
 def test_a_worker_may_give_up_unsent_visits_only_by_saying_so_and_then_nothing_stays_on_the_phone(
         phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     doors = worker["doors"][8:9]
     page.context.route("**/api/mp/v1/sync", lambda route: route.abort("internetdisconnected"))
     queue_offline(page, doors)
@@ -271,7 +262,7 @@ def test_a_worker_may_give_up_unsent_visits_only_by_saying_so_and_then_nothing_s
 
 def test_logging_out_with_nothing_queued_signs_out_at_once_and_clears_the_phones_copy(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     page.wait_for_function("() => window.qiaomenWorker !== undefined")
     page.evaluate("window.qiaomenWorker.refreshApp()")
     assert page.evaluate(PHONE_COPY)["doors"] > 0
@@ -284,7 +275,7 @@ def test_logging_out_with_nothing_queued_signs_out_at_once_and_clears_the_phones
 
 def test_a_worker_finds_a_door_by_the_heads_phone_without_the_number_entering_any_address(phone, live_server, worker):
     page = phone
-    sign_in(page, worker["code"])
+    invite_sign_in(page, worker["code"])
     with live_server.app_for_tests.app_context():
         household = next(h for h in (db.session.get(Household, i) for i, _ in worker["doors"]) if h.head_phone)
         number, label, household_id = household.head_phone, household.label, household.id
