@@ -31,9 +31,9 @@ from sqlalchemy import select, text  # noqa: E402
 from models import Area, AreaLevel, Building, Household  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
-from server.services.registry.areas import create_area  # noqa: E402
 from server.services.imports.household_files import SourceRow  # noqa: E402
 from server.services.imports.households import import_households  # noqa: E402
+from server.services.registry.areas import create_area  # noqa: E402
 
 COLUMNS = ("building_id", "unit", "floor", "room", "label", "occupancy", "head_name", "head_phone", "token",
            "created_at", "updated_at")

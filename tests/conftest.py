@@ -15,7 +15,6 @@ from server.extensions import limiter
 from tests import access_log
 from tests.databases import CI, RunDatabase, backends, create_postgres_database, postgres_admin_url
 
-
 _skipped = []
 _access_logs = None
 

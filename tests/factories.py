@@ -9,8 +9,8 @@ from models import (AreaLevel, Building, CampaignStatus, CommunityType, Househol
                     household_label)
 from server.extensions import db
 from server.services.access.accounts import create_user
-from server.services.registry.areas import create_area
 from server.services.canvassing.campaigns import create_campaign
+from server.services.registry.areas import create_area
 
 _counter = itertools.count(1)
 

@@ -10,8 +10,8 @@ from PIL import Image
 
 from models import AreaLevel, Role, User
 from server.extensions import db
-from server.services.registry.areas import create_area
 from server.services.access.sessions import api_token
+from server.services.registry.areas import create_area
 from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
 
 

@@ -11,10 +11,11 @@ import re
 from collections import Counter
 
 from openpyxl import load_workbook
+
 from models import COUNTERS, AreaLevel, LedgerArea
 from server.extensions import db
-from server.services.registry.areas import areas_under, buildings_under
 from server.services.ledger.rebuild import expected_rollups
+from server.services.registry.areas import areas_under, buildings_under
 
 API = "/api/mp/v1"
 

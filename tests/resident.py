@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import base64
-import re
 import io
+import re
 
 from PIL import Image, ImageDraw
 

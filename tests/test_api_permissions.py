@@ -60,8 +60,9 @@ def test_each_role_reaches_exactly_what_its_areas_allow(client, app, field, rout
     method, url, body = _request(route, field)
     headers = bearer(app, field.users[caller])
     if body == "upload":
-        from tests.field import jpeg
         import io
+
+        from tests.field import jpeg
 
         response = client.post(url, headers=headers, data={"kind": "photo", "file": (io.BytesIO(jpeg()), "p.jpg")})
     else:

@@ -4,7 +4,7 @@ import pytest
 from models import AreaLevel, CommunityType, Occupancy
 from server.extensions import db as _db
 from server.services.registry.areas import (areas_under, count_households_under, create_area, households_under,
-                                   summarize_area)
+                                            summarize_area)
 from tests.factories import make_building, make_household, make_households, make_tree
 
 

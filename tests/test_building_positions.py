@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from models import AuditEvent, Building, Outcome, PositionSource
 from server.extensions import db as _db
+from server.services.access.scope import OutOfScope
 from server.services.registry.positions import (NoSuggestion, PlacementRefused, PositionOutOfRange, accept_suggestion,
                                                 count_unplaced, place_building, suggestions_under)
-from server.services.access.scope import OutOfScope
 from server.services.reports.worker_activity import flags
 from tests.factories import make_building, make_households, make_visit
 from tests.staff import sign_in

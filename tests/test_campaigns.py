@@ -6,20 +6,18 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import (AreaLevel, AuditEvent, Campaign, CampaignStatus, LedgerArea, NoticeText, Pledge, PledgeText,
-                    Role)
+from models import AreaLevel, AuditEvent, Campaign, CampaignStatus, LedgerArea, NoticeText, Pledge, PledgeText, Role
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
-from server.services.registry.areas import create_area
-from server.services.canvassing.campaign_lookup import (CampaignRefused, campaign_for, current_campaign,
-                                                        get_run_campaign)
+from server.services.access.scope import OutOfScope, get_campaign
+from server.services.canvassing.campaign_lookup import CampaignRefused, campaign_for, current_campaign, get_run_campaign
 from server.services.canvassing.campaign_texts import MaterialSpec, material_specs
 from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
                                                   end_campaign, new_round, update_campaign)
-from server.services.access.scope import OutOfScope, get_campaign
+from server.services.registry.areas import create_area
+from tests.conftest import csrf_token_of
 from tests.factories import make_building, make_households, make_tree, make_user
 from tests.field import bearer, upload, visit_payload
-from tests.conftest import csrf_token_of
 from tests.resident import drawn_signature, sign
 from tests.staff import invite_sign_in, sign_in
 

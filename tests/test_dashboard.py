@@ -6,7 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from models import AreaLevel, AuditEvent, CampaignStatus, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy, User
+from models import (AreaLevel, AuditEvent, CampaignStatus, Feedback, FeedbackStatus, LedgerArea, LedgerDay, Occupancy,
+                    User)
 from server.extensions import db as _db
 from server.services.access.accounts import set_password
 from server.services.reports.rankings import rankings

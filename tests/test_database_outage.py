@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from tests.answers import assert_error_shape
 from tests.field import bearer, visit_payload
 from tests.staff import sign_in
-from tests.answers import assert_error_shape
 
 
 @pytest.fixture

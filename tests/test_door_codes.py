@@ -8,7 +8,7 @@ from models import AuditEvent, Household, Role
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
 from server.services.registry.door_codes import (RotationRefused, door_url, find_household_by_token, qr_png, qr_svg,
-                                        rotate_door_token)
+                                                 rotate_door_token)
 from tests.conftest import csrf_token_of
 from tests.factories import make_building, make_campaign, make_household, make_tree, make_user
 from tests.qr import decode_image

@@ -1,8 +1,8 @@
 """What each reader is shown of a household comes from one list (server/services/privacy/household_views.py)."""
 from types import SimpleNamespace
 
-from models import Occupancy
 from miniprogram_api.households import DoorHouseholdOut, WalkItemOut
+from models import Occupancy
 from server.services.privacy.household_views import HOUSEHOLD_FIELDS, HOUSEHOLD_VIEWS, household_view
 
 HOUSEHOLD = SimpleNamespace(

@@ -31,10 +31,9 @@ from sqlalchemy import func, select
 
 from models import Area, AreaLevel, Building, CommunityType, Household
 from server.extensions import db as _db
-from server.services.registry.areas import create_area
 from server.services.imports.household_files import COLUMNS, HEADER_OF, REQUIRED, FileFormatError, read_household_file
-from server.services.registry.areas import areas_under
 from server.services.imports.households import ImportRejected, import_households, required_fields
+from server.services.registry.areas import areas_under, create_area
 from tests.factories import make_building, make_household, make_tree
 from tests.registers import GOOD_ROWS, HEADER, households, import_file, write_csv, write_xlsx
 

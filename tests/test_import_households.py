@@ -135,9 +135,9 @@ def test_ten_thousand_rows_import_and_reimport_cleanly(runner, tmp_path):
 
 def test_the_same_household_in_distant_rows_is_caught_across_batches(db, tmp_path):
     from models import AreaLevel
-    from server.services.registry.areas import create_area
     from server.services.imports.household_files import read_household_file
     from server.services.imports.households import ImportRejected, import_households
+    from server.services.registry.areas import create_area
 
     path = write_csv(tmp_path / "far.csv", GOOD_ROWS + [GOOD_ROWS[0]])
     district = create_area("清溪区", AreaLevel.DISTRICT)

@@ -65,8 +65,8 @@ def test_the_cli_writes_the_same_export(runner, client, app, field, tmp_path):
 
 
 def test_an_empty_area_exports_a_valid_file_with_headers(client, app, field):
-    from server.services.registry.areas import create_area
     from models import AreaLevel
+    from server.services.registry.areas import create_area
 
     empty = create_area("空网格", AreaLevel.GRID, field.community_a)
     _db.session.commit()

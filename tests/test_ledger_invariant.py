@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy
 from server.extensions import db as _db
+from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
+from server.services.files.storage import storage as app_storage
 from server.services.ledger.counters import rate
 from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
-from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.privacy.retention import PurgeReport, purge_step
-from server.services.files.storage import storage as app_storage
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
 from tests.staff import sign_in

@@ -11,8 +11,8 @@ from models import AuditEvent, Base, Household, Visit
 from models.personal import NOT_PERSONAL, PERSONAL
 from server.extensions import db as _db
 from server.services.access.accounts import issue_invite_code
-from tests.field import bearer, visit_payload
 from tests.conftest import csrf_token_of
+from tests.field import bearer, visit_payload
 from tests.staff import invite_sign_in, sign_in
 
 API = "/api/mp/v1"

@@ -6,8 +6,8 @@ from sqlalchemy import delete, select, text, update
 
 from models import Pledge, StoredFile
 from server.extensions import db as _db
-from server.services.pledges.chain import verify_chain
 from server.services.files.storage import storage as app_storage
+from server.services.pledges.chain import verify_chain
 from tests.field import bearer, upload, visit_payload
 from tests.resident import sign
 

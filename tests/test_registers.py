@@ -6,11 +6,10 @@ from sqlalchemy import func, select
 
 from models import Area, AreaLevel, Building, Household
 from server.extensions import db as _db
-from server.services.registry.areas import create_area
 from server.services.imports.household_files import read_header
+from server.services.registry.areas import create_area
 from tests.factories import make_tree
-from tests.registers import (TWO_ROW_HEADER, community_register, households, import_into, two_row_merges,
-                             write_records)
+from tests.registers import TWO_ROW_HEADER, community_register, households, import_into, two_row_merges, write_records
 
 SUFFIXES = ["csv", "xlsx"]
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from models import CampaignStatus, LedgerArea, StoredFile, Visit
 from server.extensions import db as _db
-from server.services.privacy import retention
-from server.services.ledger.rebuild import rebuild_ledger
 from server.services.files.storage import storage as app_storage
+from server.services.ledger.rebuild import rebuild_ledger
+from server.services.privacy import retention
 from tests.field import bearer, upload, visit_payload
 from tests.staff import sign_in
 

@@ -40,9 +40,9 @@ def _peak_mb() -> float:
 def task_import(url: str, folder: str, rows: int) -> dict:
     from models import AreaLevel
     from server.extensions import db
-    from server.services.registry.areas import create_area
     from server.services.imports.household_files import SourceRow
     from server.services.imports.households import import_households
+    from server.services.registry.areas import create_area
 
     def register():  # generated as a file is read: one row at a time
         for n in range(rows):

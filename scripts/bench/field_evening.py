@@ -66,9 +66,9 @@ def prepare(url: str, folder: Path, households: int, workers: int) -> dict:
     from models import AreaLevel, Building, Household, Role, User
     from server.extensions import db
     from server.services.access.accounts import create_user, set_password
-    from server.services.registry.areas import areas_under
-    from server.services.demo.city import seed_demo_city
     from server.services.access.sessions import api_token
+    from server.services.demo.city import seed_demo_city
+    from server.services.registry.areas import areas_under
 
     app = app_for(url, folder)
     with app.app_context():

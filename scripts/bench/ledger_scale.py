@@ -34,9 +34,9 @@ def seed_visits(campaign, share: float, rng: random.Random) -> int:
     """Bulk visits and pledges for ``share`` of the households, then the ledger rebuilt from them."""
     from sqlalchemy import select
 
-    from models import Household, Outcome, Pledge, PledgeChannel, Relation, Role, StoredFile, User, Visit, FileKind
-    from server.extensions import db
+    from models import FileKind, Household, Outcome, Pledge, PledgeChannel, Relation, Role, StoredFile, User, Visit
     from server.database.bulk import bulk_insert
+    from server.extensions import db
     from server.services.ledger.rebuild import rebuild_ledger
 
     worker = db.session.scalars(select(User).where(User.role == Role.GRID_WORKER)).first()
@@ -98,13 +98,13 @@ def timed(function, repeat: int) -> tuple[float, float]:
 
 
 def run(backend: str, size: int) -> list[dict]:
+    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from models import Area, AreaLevel
     from server.extensions import db
     from server.services.demo.city import seed_demo_city
     from server.services.ledger.counters import ledger_view
-    from flask_migrate import upgrade
 
     with tempfile.TemporaryDirectory() as folder, fresh_database(backend, Path(folder)) as url:
         app = app_for(url, Path(folder))

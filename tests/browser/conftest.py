@@ -17,8 +17,8 @@ from werkzeug.serving import make_server
 from server.app import create_app
 from server.extensions import db
 from server.services.demo.activity import simulate_field_work
-from server.services.files.storage import storage
 from server.services.demo.city import seed_demo_city
+from server.services.files.storage import storage
 from tests.access_log import AccessLogHandler
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from models import Building, PositionSource, User
 from server.extensions import db
 from server.services.demo.city import DEMO_PASSWORD
-from tests.browser.test_dashboard_pages import ARTIFACTS
 from tests.browser.conftest import sign_in
+from tests.browser.test_dashboard_pages import ARTIFACTS
 
 #: Finds a point of the map with no building on it (a click there reaches the map, not a marker), as [x, y] in pixels
 #: relative to the map's corner.

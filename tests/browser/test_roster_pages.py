@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from models import AreaLevel, User
 from server.extensions import db
-from server.services.registry.areas import areas_under
 from server.services.demo.city import DEMO_PASSWORD
-from tests.browser.conftest import PHONE
+from server.services.registry.areas import areas_under
+from tests.browser.conftest import PHONE, sign_in
 from tests.qr import decode_image, pdf_text, render_pdf_page
-from tests.browser.conftest import sign_in
 
 
 def head1_grids(live_server) -> list[str]:

@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from models import Area, User
 from server.extensions import db
-from server.services.registry.areas import count_households_under
 from server.services.demo.city import DEMO_PASSWORD
+from server.services.registry.areas import count_households_under
 
 
 def no_horizontal_scroll(page):
