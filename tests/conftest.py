@@ -12,6 +12,7 @@ from sqlalchemy import text
 from server.app import create_app
 from server.extensions import db as _db
 from server.extensions import limiter
+from server.services.files.storage import LocalStorage
 from tests import access_log
 from tests.databases import CI, RunDatabase, backends, create_postgres_database, postgres_admin_url
 
@@ -147,6 +148,9 @@ def app(database, tmp_path, tmp_path_factory, request):
         vars(limiter).update(limits)
         app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
         (tmp_path / "uploads").mkdir()
+        # The storage is built once by the factory: this test's gets this test's folder.
+        app.extensions["qiaomen.storage"] = LocalStorage(app.config["UPLOAD_DIR"])
+        cipher = app.extensions["qiaomen.cipher"]
     with app.app_context():
         limiter.reset()  # rate-limit counters live in memory under test: each test starts afresh
         yield app
@@ -157,6 +161,7 @@ def app(database, tmp_path, tmp_path_factory, request):
     if settings is not None:
         app.config.clear()
         app.config.update(settings)
+        app.extensions["qiaomen.cipher"] = cipher
 
 
 def _truncate_all() -> None:
