@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import Area, Campaign, CoverageTarget, LedgerArea, User, utcnow
+from models import Area, AreaLevel, Campaign, CoverageTarget, LedgerArea, User, utcnow
 from server.extensions import db
 from server.services.access import audit
 from server.services.access.scope import NOT_FOUND, OutOfScope, area_in_scope
 from server.services.ledger.counters import rate
+from server.services.registry.areas import areas_under
 from server.timefmt import local_today
 
 
@@ -58,6 +59,15 @@ def targets_of(campaign: Campaign) -> list[tuple[Area, CoverageTarget]]:
     return list(db.session.execute(
         select(Area, CoverageTarget).join(CoverageTarget, CoverageTarget.area_id == Area.id)
         .where(CoverageTarget.campaign_id == campaign.id).order_by(Area.path)).tuples())
+
+
+def target_areas(admin: User, campaign: Campaign) -> list[Area]:
+    """The areas ``admin`` may set a target for in ``campaign``: those above grids, under both the campaign's area
+    and one of the admin's, in tree order; none for a head or worker."""
+    if not admin.role.may_manage_campaigns:
+        return []
+    return [area for area in db.session.scalars(areas_under(campaign.area))
+            if area.level is not AreaLevel.GRID and area_in_scope(admin, area)]
 
 
 def projected_rate(start: dt.date, today: dt.date, due: dt.date, coverage_now: float | None) -> float | None:
