@@ -38,7 +38,8 @@ def test_a_building_outside_the_heads_community_is_not_found_and_a_worker_of_ano
     assert _post(client, f"/dashboard/assignments{q}",
                  {"building": [other.id], "worker": field.users["worker_a1"].id}).status_code == 404
     (three,) = _buildings(field, field.grid_a2)
-    response = _post(client, f"/dashboard/assignments{q}", {"building": [three.id], "worker": field.users["worker_a1"].id})
+    response = _post(client, f"/dashboard/assignments{q}",
+                     {"building": [three.id], "worker": field.users["worker_a1"].id})
     assert response.status_code == 302
     assert "3栋不在王网格的网格内" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(Assignment.id)) is None
@@ -49,7 +50,8 @@ def test_reassigning_from_the_building_chart_returns_to_it_and_the_workers_page_
     one, _ = _buildings(field, field.grid_a1)
     q = f"?campaign={field.campaign.id}&area={field.grid_a1.id}&building={one.id}"
     _post(client, f"/dashboard/assignments{q}", {"building": [one.id], "worker": field.users["worker_a1"].id})
-    response = _post(client, f"/dashboard/assignments{q}", {"building": [one.id], "worker": field.users["volunteer_a"].id})
+    response = _post(client, f"/dashboard/assignments{q}",
+                     {"building": [one.id], "worker": field.users["volunteer_a"].id})
     assert response.headers["Location"].startswith(f"/dashboard/buildings/{one.id}")
     assert "整栋：钱志愿" in client.get(response.headers["Location"]).get_data(as_text=True)
     workers = client.get(f"/dashboard/workers?campaign={field.campaign.id}&area={field.community_a.id}")
@@ -61,7 +63,7 @@ def test_a_street_admin_sets_a_target_on_the_campaign_page_and_the_overview_proj
     sign_in(client, "head_a")
     assert 'data-testid="target-form"' not in client.get(f"/dashboard/campaigns/{field.campaign.id}").get_data(
         as_text=True)
-    client.post("/logout", data={"csrf_token": csrf_token_of(client.get("/dashboard/campaigns").get_data(as_text=True))})
+    _post(client, "/logout", {})
     sign_in(client, "street_admin")
     response = _post(client, f"/dashboard/campaigns/{field.campaign.id}/target",
                      {"area": field.community_a.id, "percent": 95, "due_date": field.campaign.end_date.isoformat()})

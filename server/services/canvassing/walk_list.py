@@ -95,8 +95,8 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
     if len(rows) > limit:
         last = items[-1][0]
         next_cursor = encode_cursor([0 if last.id in mine else 1, *door_key(grid, last.building, last)])
-    return WalkPage(items, next_cursor, {h.id: whose(assignees.get(worker_id), reader) for h, _, worker_id in rows[:limit]},
-                    mine)
+    labels = {h.id: whose(assignees.get(worker_id), reader) for h, _, worker_id in rows[:limit]}
+    return WalkPage(items, next_cursor, labels, mine)
 
 
 def token_from_scan(scanned: str) -> str:
