@@ -125,3 +125,37 @@ def test_a_street_admin_sets_a_target_and_the_overview_reads_it_with_its_project
         set_target(field.users["head_a"], field.campaign, field.community_a, 95, due)
     with pytest.raises(TargetError, match="截止日应在活动期内"):
         set_target(admin, field.campaign, field.community_a, 95, due + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_ledger_holds_and_assigned_progress_equals_a_fresh_count_among_random_assignments_and_visits(field, seed):
+    import random
+
+    from models import HouseholdProgress, Occupancy
+    from tests.test_ledger_invariant import assert_invariant
+
+    rng = random.Random(seed)
+    head = field.users["head_a"]
+    workers = [field.users["worker_a1"], field.users["volunteer_a"]]
+    everyone = field.households_a1 + field.households_a2
+    for _ in range(40):
+        building = rng.choice(buildings(field, rng.choice([field.grid_a1, field.grid_a2])))
+        roll = rng.random()
+        if roll < 0.4:
+            worker = rng.choice([w for w in workers if building.grid_id in [g.id for g in w.areas]
+                                 or any(a.id == building.community_id for a in w.areas)])
+            assign(head, field.campaign, [building], worker, unit=rng.choice(["", "1"]))
+        elif roll < 0.5:
+            unassign(head, field.campaign, building, unit=rng.choice(["", "1"]))
+        else:
+            make_visit(field.campaign, rng.choice(everyone), rng.choice(workers),
+                       outcome=rng.choice(["contacted", "not_home"]))
+    rebuild_ledger(field.campaign)
+    db.session.commit()
+    assert_invariant(field.campaign)
+    progress = worker_progress(field.campaign, workers)
+    for worker in workers:
+        mine = [h for h in everyone if walk_owner_of(h, field.campaign) == worker]
+        contacted = [h for h in mine if h.occupancy is not Occupancy.VACANT and (
+            (p := db.session.get(HouseholdProgress, (h.id, field.campaign.id))) is not None and p.contacted)]
+        assert (progress[worker.id].assigned, progress[worker.id].contacted) == (len(mine), len(contacted))
