@@ -3,6 +3,7 @@ worker's walk list on their phone then shows their own doors first, the others m
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -13,6 +14,14 @@ from server.extensions import db
 from server.services.access.accounts import issue_invite_code
 from tests.browser.conftest import invite_sign_in, serve, sign_in
 from tests.factories import make_building, make_campaign, make_households, make_tree, make_user
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"assignment-{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +72,7 @@ def test_a_head_assigns_two_buildings_reassigns_one_and_the_workers_walk_list_pu
     rows = {row.get_attribute("data-building"): row.get_by_test_id("assignee").inner_text()
             for row in page.get_by_test_id("assign-row").all()}
     assert rows == {"1栋": "未分配", "2栋": "王网格", "3栋": "王网格"}
+    shot(page, "board")
 
     page.get_by_role("link", name="3栋").first.click()  # its building chart: reassign it there
     page.wait_for_url("**/dashboard/buildings/**")
@@ -71,6 +81,7 @@ def test_a_head_assigns_two_buildings_reassigns_one_and_the_workers_walk_list_pu
     form.get_by_role("button", name="改派").click()
     page.wait_for_url("**/dashboard/buildings/**")
     assert page.get_by_test_id("assignee").inner_text() == "整栋：赵网格"
+    shot(page, "building")
     page.goto(f"{round_server.url}/dashboard/assignments?campaign={ids['campaign']}&area={ids['community']}")
     assert page.get_by_test_id("unassigned").inner_text().strip().endswith("1栋")
 
@@ -88,5 +99,6 @@ def test_a_head_assigns_two_buildings_reassigns_one_and_the_workers_walk_list_pu
         assert labels[:4] == [(f"2栋1单元{r}", "我的") for r in ("101", "102", "201", "202")]
         assert {whose for _, whose in labels[4:8]} == {"未分配"}
         assert {whose for _, whose in labels[8:]} == {"赵**"}
+        shot(worker_page, "walk-list")
     finally:
         phone.close()
