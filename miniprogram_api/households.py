@@ -57,14 +57,18 @@ class WalkItemOut(HouseholdFields):
 
     VIEW = "worker"
     progress = fields.Nested(ProgressOut)
+    mine = fields.Boolean(metadata={"description": "assigned to the reader: listed first"})
+    whose = fields.String(metadata={"description": "whose door it is: 我的, the assignee's masked name (张**), "
+                                                   "or 未分配"})
 
     class Meta:
-        fields = (*HOUSEHOLD_VIEWS["worker"], "progress")
+        fields = (*HOUSEHOLD_VIEWS["worker"], "progress", "mine", "whose")
 
     @pre_dump
     def shape(self, item, **kwargs):
-        household, progress = item
-        return {**household_view(household, self.VIEW), "progress": ledger.snapshot(household, progress)}
+        household, progress, whose, mine = item
+        return {**household_view(household, self.VIEW), "progress": ledger.snapshot(household, progress),
+                "mine": mine, "whose": whose}
 
 
 class WalkPageOut(Schema):
@@ -136,14 +140,16 @@ def _campaign_for(area: Area, campaign_id: int | None) -> Campaign | None:
 @bp.arguments(WalkQuery, location="query")
 @bp.response(200, WalkPageOut)
 def walk(query):
-    """The walk list of a grid in door order (building, unit, floor, room), each with its progress."""
+    """The walk list of a grid: the reader's assigned doors first, each part in door order (building, unit, floor,
+    room), each door with its progress and whose it is. Any door of the grid may still be recorded."""
     grid = get_grid(current_user(), query["grid_id"])
     campaign = _campaign_for(grid, query["campaign_id"])
     try:
-        page = walk_list(grid, campaign, query["state"], query["cursor"], query["limit"])
+        page = walk_list(grid, campaign, query["state"], query["cursor"], query["limit"], reader=current_user())
     except BadCursor:
         abort(400, message="翻页参数无效，请从第一页重新加载", errors={"cursor": ["无效"]})
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {"items": [(h, p, page.whose[h.id], h.id in page.mine) for h, p in page.items],
+            "next_cursor": page.next_cursor}
 
 
 @bp.route("/households/by-qr/<path:scanned>", methods=["GET"], merge_slashes=False)

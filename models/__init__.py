@@ -3,6 +3,7 @@
 Importing this package registers every table on ``Base.metadata`` (Alembic needs that).
 """
 from .area import Area, AreaLevel, CommunityType
+from .assignment import Assignment, CoverageTarget
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
 from .building import Building, PositionSource
@@ -19,6 +20,7 @@ from .visit import Outcome, Visit, VisitMaterial
 from .wechat import WeChatAccessToken
 
 __all__ = [
+    "Assignment", "CoverageTarget",
     "FIELD_ROLES",
     "AuditEvent", "COUNTERS", "DAY_COUNTERS", "LedgerDay", "Feedback", "FeedbackCategory", "FeedbackChannel", "FeedbackStatus", "FileKind", "HouseholdProgress", "LedgerArea",
     "LedgerBuilding", "Outcome", "Pledge", "PledgeChannel", "Relation", "StoredFile", "Visit", "VisitMaterial",

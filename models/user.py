@@ -46,6 +46,11 @@ class Role(enum.StrEnum):
         return self in (Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN)
 
     @property
+    def assigns_doors(self) -> bool:
+        """Gives buildings (or units) of their areas to field workers for a campaign: heads and admins."""
+        return self in (Role.COMMUNITY_HEAD, Role.STREET_ADMIN, Role.DISTRICT_ADMIN)
+
+    @property
     def may_manage_campaigns(self) -> bool:
         """Creates, edits, opens and ends campaigns, and sees drafts: street and district admins."""
         return self in (Role.STREET_ADMIN, Role.DISTRICT_ADMIN)

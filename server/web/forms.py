@@ -1,8 +1,8 @@
 """Web forms (Flask-WTF): they parse the input and carry the CSRF token."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, FieldList, HiddenField, IntegerField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (DateField, FieldList, HiddenField, IntegerField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -112,6 +112,29 @@ class NewRoundForm(FlaskForm):
     name = StringField("新活动名称", validators=[Length(max=128, message="活动名称不超过 128 个字")])
     start_date = LocalDateField("开始日期", required_message="请填写开始日期")
     end_date = LocalDateField("结束日期", required_message="请填写结束日期")
+
+
+class AssignForm(FlaskForm):
+    """Buildings (ticked on the assignment page or the building chart) given to one worker, optionally one unit."""
+
+    building = SelectMultipleField("楼栋", coerce=int, validate_choice=False,
+                                   validators=[DataRequired(message="请勾选要分配的楼栋")])
+    worker = IntegerField("网格员", validators=[DataRequired(message="请选择网格员")])
+    unit = StringField("单元", validators=[Optional(), Length(max=16, message="单元不超过 16 个字")])
+
+
+class UnassignForm(FlaskForm):
+    building = IntegerField(validators=[DataRequired()])
+    unit = StringField(validators=[Optional(), Length(max=16)])
+
+
+class TargetForm(FlaskForm):
+    """The 入户率 an area should reach by a date."""
+
+    area = IntegerField("区域", validators=[DataRequired(message="请选择区域")])
+    percent = IntegerField("目标入户率（%）", validators=[
+        DataRequired(message="请填写目标入户率"), NumberRange(min=1, max=100, message="目标入户率应在 1 到 100 之间")])
+    due_date = LocalDateField("截止日", required_message="请填写截止日")
 
 
 class ConfirmForm(FlaskForm):

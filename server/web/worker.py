@@ -143,8 +143,8 @@ def home():
     if campaign is None:
         return render_template("worker/home.html", campaign=None, grids=grids, today=today_for(current_user))
     grid = walk.grid(query_id("grid"))
-    todo = walk_list(grid, campaign, "todo", limit=200) if grid else None
-    revisit = walk_list(grid, campaign, "revisit", limit=200) if grid else None
+    todo = walk_list(grid, campaign, "todo", limit=200, reader=current_user) if grid else None
+    revisit = walk_list(grid, campaign, "revisit", limit=200, reader=current_user) if grid else None
     return render_template("worker/home.html", campaign=campaign, grids=grids, grid=grid, today=today_for(current_user),
                            todo=todo, revisit=revisit)
 

@@ -1,5 +1,7 @@
 """The round itself: campaigns, the walk list, the knock on the door, what residents do from it, their feedback."""
 
+from .assignments import (AssignmentError, WorkerProgress, assign, assignments_in, assignments_of, reassign, unassign,
+                          unassigned_buildings, worker_progress)
 from .campaign_figures import campaign_figures
 from .campaign_lookup import (CampaignRefused, campaign_for, campaigns_covering, campaigns_of, get_run_campaign,
                               may_run, may_run_campaigns, open_campaigns_covering)
@@ -8,6 +10,7 @@ from .campaigns import (CampaignError, activate_campaign, create_campaign, delet
                         new_round, next_period, update_campaign)
 from .feedback import FeedbackError, close_feedback, door_feedback, feedback_inbox, inbox_filters, reply_to_feedback
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
+from .targets import TargetError, TargetProgress, projected_rate, set_target, target_progress, targets_of
 from .resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError, active_campaign,
                        feedback_from_door, sign_from_door)
 from .team import invite_qr_png, team_of
@@ -16,6 +19,21 @@ from .walk_list import MAX_LIMIT, STATES, BadCursor, door_card, find_doors, hous
 from .worker_round import offline_copy, session_length, worker_round
 
 __all__ = [
+    "AssignmentError",
+    "TargetError",
+    "TargetProgress",
+    "WorkerProgress",
+    "assign",
+    "assignments_in",
+    "assignments_of",
+    "projected_rate",
+    "reassign",
+    "set_target",
+    "target_progress",
+    "targets_of",
+    "unassign",
+    "unassigned_buildings",
+    "worker_progress",
     "BadCursor",
     "CampaignError",
     "CampaignRefused",

@@ -4,9 +4,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, literal, not_, select, tuple_
+from sqlalchemy import and_, case, literal, not_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatus, Household, HouseholdProgress,
@@ -14,6 +14,7 @@ from models import (Area, AreaLevel, Building, Campaign, Feedback, FeedbackStatu
 from models.personal import phone_index
 from server.extensions import db
 from server.services.access.scope import OutOfScope, household_in_scope
+from server.services.canvassing.assignments import assignee_id_column, whose
 from server.services.registry.areas import areas_under
 from server.services.registry.door_codes import find_household_by_token
 from server.services.registry.door_order import DOOR_KEY_TYPES, door_key, door_order
@@ -21,6 +22,8 @@ from server.services.registry.door_order import DOOR_KEY_TYPES, door_key, door_o
 MAX_LIMIT = 200
 STATES = ("todo", "revisit", "done", "all")
 _URL_TOKEN = re.compile(r"/q/([A-Za-z0-9_-]+)")
+#: A cursor's values: whether the door is someone else's (0: the reader's own), then the door key.
+CURSOR_TYPES = (int, *DOOR_KEY_TYPES)
 
 
 class BadCursor(ValueError):
@@ -36,8 +39,8 @@ def decode_cursor(cursor: str) -> list:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadCursor(cursor) from exc
-    if not isinstance(values, list) or len(values) != len(DOOR_KEY_TYPES) \
-            or any(type(value) is not kind for value, kind in zip(values, DOOR_KEY_TYPES)):
+    if not isinstance(values, list) or len(values) != len(CURSOR_TYPES) \
+            or any(type(value) is not kind for value, kind in zip(values, CURSOR_TYPES)):
         raise BadCursor(cursor)
     return values
 
@@ -46,22 +49,30 @@ def decode_cursor(cursor: str) -> list:
 class WalkPage:
     items: list[tuple[Household, HouseholdProgress | None]]
     next_cursor: str | None
+    #: Whose each door is, by household id: "我的", the assignee's masked name, or "未分配" (``assignments.whose``).
+    whose: dict[int, str] = field(default_factory=dict)
+    #: The households assigned to the reader.
+    mine: frozenset[int] = frozenset()
 
 
 def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str | None = None,
-              limit: int = 50) -> WalkPage:
-    """A page of the grid's households in door order, each with its progress in the campaign.
+              limit: int = 50, reader: User | None = None) -> WalkPage:
+    """A page of the grid's households, the reader's assigned doors first, each part in door order, each with its
+    progress in the campaign and whose it is.
 
     ``todo``: not yet visited (``Standing.to_visit``); ``revisit``: due a revisit (``Standing.revisit_due``);
-    neither lists a household confirmed vacant. ``done``: visited, no revisit due; ``all``.
+    neither lists a household confirmed vacant. ``done``: visited, no revisit due; ``all``. The cursor carries
+    the part (own or others') with the door key, so that paging stays stable across the two parts.
 
     Raises:
         BadCursor: a cursor this server did not make.
     """
     progress = HouseholdProgress
-    order = door_order()
+    assignee = assignee_id_column(campaign.id)
+    others = case((assignee == reader.id, 0), else_=1) if reader is not None else literal(1)
+    order = [others, *door_order()]
     standing = Standing.sql()
-    query = (select(Household, progress)
+    query = (select(Household, progress, assignee)
              .join(Building, Household.building_id == Building.id)
              .join(Area, Building.grid_id == Area.id)
              .outerjoin(progress, and_(progress.household_id == Household.id, progress.campaign_id == campaign.id))
@@ -77,12 +88,15 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
         query = query.where(tuple_(*order) > tuple_(*[literal(v) for v in decode_cursor(cursor)]))
     limit = max(1, min(limit, MAX_LIMIT))
     rows = db.session.execute(query.order_by(*order).limit(limit + 1)).all()
-    items = [(household, p) for household, p in rows[:limit]]
+    items = [(household, p) for household, p, _ in rows[:limit]]
+    assignees = {worker_id: db.session.get(User, worker_id) for *_, worker_id in rows[:limit] if worker_id}
+    mine = frozenset(h.id for h, _, worker_id in rows[:limit] if reader is not None and worker_id == reader.id)
     next_cursor = None
     if len(rows) > limit:
         last = items[-1][0]
-        next_cursor = encode_cursor(door_key(grid, last.building, last))
-    return WalkPage(items, next_cursor)
+        next_cursor = encode_cursor([0 if last.id in mine else 1, *door_key(grid, last.building, last)])
+    labels = {h.id: whose(assignees.get(worker_id), reader) for h, _, worker_id in rows[:limit]}
+    return WalkPage(items, next_cursor, labels, mine)
 
 
 def token_from_scan(scanned: str) -> str:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from models import Area, AreaLevel, CampaignStatus
 from server.extensions import db
-from server.services.access.scope import get_campaign
+from server.services.access.scope import get_area, get_campaign
 from server.services.canvassing.campaign_figures import campaign_figures
 from server.services.canvassing.campaign_lookup import (CampaignRefused, campaigns_of, get_run_campaign, may_run,
                                                         may_run_campaigns)
@@ -16,8 +16,9 @@ from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE
                                                        MaterialSpec)
 from server.services.canvassing.campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign,
                                                   end_campaign, has_records, new_round, next_period, update_campaign)
+from server.services.canvassing.targets import TargetError, set_target, target_areas, targets_of
 from server.services.registry.areas import areas_of, find_area
-from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm
+from server.web.forms import SPARE_MATERIAL_ROWS, CampaignForm, NewRoundForm, TargetForm
 
 from . import bp, optional_selection
 
@@ -143,10 +144,32 @@ def campaign(campaign_id: int):
     return _detail_page(found, NewRoundForm(formdata=None, start_date=start, end_date=end, name=""))
 
 
-def _detail_page(campaign, round_form, status=200):
+def _detail_page(campaign, round_form, status=200, target_form=None):
     return render_template("dashboard/campaign.html", chosen=optional_selection(), hide_pick=True, campaign=campaign,
                            runs=may_run(current_user, campaign), deletable=not has_records(campaign),
-                           figures=campaign_figures([campaign], current_user).get(campaign.id), round_form=round_form), status
+                           figures=campaign_figures([campaign], current_user).get(campaign.id), round_form=round_form,
+                           targets=targets_of(campaign), target_areas=target_areas(current_user, campaign),
+                           target_form=target_form or TargetForm(formdata=None, due_date=campaign.end_date)), status
+
+
+@bp.post("/campaigns/<int:campaign_id>/target")
+def campaign_target(campaign_id: int):
+    """Set the 入户率 an area should reach by a date; the overview projects where today's pace leads."""
+    found = get_campaign(current_user, campaign_id)
+    form = TargetForm()
+    if form.validate_on_submit():
+        try:
+            target = set_target(current_user, found, get_area(current_user, form.area.data), form.percent.data,
+                                form.due_date.data)
+        except TargetError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"已设定目标：入户率 {target.percent}%，截止 {target.due_date}", "info")
+            return redirect(url_for("dash.campaign", campaign_id=found.id))
+    start, end = next_period(found)
+    return _detail_page(found, NewRoundForm(formdata=None, start_date=start, end_date=end, name=""), 400, form)
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])

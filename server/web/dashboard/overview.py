@@ -8,6 +8,8 @@ from models import Household
 from server.extensions import db
 from server.services.access.audit import record_read
 from server.services.access.scope import get_building, get_file, get_household
+from server.services.canvassing.assignment_board import building_board
+from server.services.canvassing.targets import target_progress
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.files.storage import storage
 from server.services.files.uploads import FilePurged, read_file
@@ -25,7 +27,8 @@ from . import bp, selection
 def overview():
     chosen = selection()
     data = coverage_overview(chosen.campaign, chosen.area)
-    return render_template("dashboard/overview.html", chosen=chosen, data=data)
+    return render_template("dashboard/overview.html", chosen=chosen, data=data,
+                           target=target_progress(chosen.campaign, chosen.area))
 
 
 @bp.get("/map")
@@ -73,7 +76,7 @@ def building(building_id: int):
     building = get_building(current_user, building_id)
     chosen = selection(building.grid)
     return render_template("dashboard/building.html", chosen=chosen, chart=building_chart(building, chosen.campaign),
-                           states=STATES)
+                           states=STATES, board=building_board(chosen.campaign, building))
 
 
 @bp.get("/households/<int:household_id>")

@@ -6,6 +6,8 @@ from itertools import groupby
 from flask import render_template
 
 from models import AreaLevel
+from server.services.canvassing.assignments import worker_progress
+from server.services.canvassing.team import workers_under
 from server.services.registry.positions import count_unplaced
 from server.services.reports.rankings import rankings as rank_areas
 from server.services.reports.revisits import not_yet_visited, revisits_due
@@ -37,8 +39,10 @@ def revisits_print():
 @bp.get("/workers")
 def workers():
     chosen = selection()
+    progress = worker_progress(chosen.campaign, workers_under(chosen.area))
     return render_template("dashboard/workers.html", chosen=chosen, days=worker_days(chosen.campaign, chosen.area),
-                           flags=flags(chosen.campaign, chosen.area), unplaced=count_unplaced(chosen.area))
+                           flags=flags(chosen.campaign, chosen.area), unplaced=count_unplaced(chosen.area),
+                           progress=[p for p in progress.values() if p.assigned])
 
 
 @bp.get("/rankings")
