@@ -8,6 +8,8 @@ from .campaigns import (CampaignError, activate_campaign, create_campaign, delet
                         new_round, next_period, update_campaign)
 from .feedback import FeedbackError, close_feedback, door_feedback, feedback_inbox, inbox_filters, reply_to_feedback
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
+from .quiz import (AnswerElsewhere, QuizInvalid, answer_errors, answer_from_door, answer_quiz, current_answer,
+                   publish_quiz, quiz_version)
 from .resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError, active_campaign,
                        feedback_from_door, sign_from_door)
 from .team import invite_qr_png, team_of
@@ -16,6 +18,14 @@ from .walk_list import MAX_LIMIT, STATES, BadCursor, door_card, find_doors, hous
 from .worker_round import offline_copy, session_length, worker_round
 
 __all__ = [
+    "AnswerElsewhere",
+    "QuizInvalid",
+    "answer_errors",
+    "answer_from_door",
+    "answer_quiz",
+    "current_answer",
+    "publish_quiz",
+    "quiz_version",
     "BadCursor",
     "CampaignError",
     "CampaignRefused",
