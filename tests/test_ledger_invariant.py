@@ -72,8 +72,11 @@ def assert_every_page_agrees(client, app, field):
             counts = ledger_pages.stored(field.campaign, area)
             expected.append((f"{area.parent.name} · {area.name}" if level is AreaLevel.GRID else area.name,
                              counts["in_scope"], *[_percent(rate(counts[name], counts["in_scope"]))
-                                                   for name in ("contacted", "documented")]))
-    assert sorted(shown) == sorted(expected), "红黑榜: 应宣传, 入户率 and 三有率 as the ledger has them"
+                                                   for name in ("contacted", "documented")],
+                             counts["quiz_respondents"], _percent(rate(counts["quiz_passed"], counts["quiz_respondents"])),
+                             counts["satisfaction_respondents"],
+                             _percent(rate(counts["satisfied"], counts["satisfaction_respondents"]))))
+    assert sorted(shown) == sorted(expected), "红黑榜: 应宣传, 入户率, 三有率, 知晓率, 满意度 as the ledger has them"
 
 
 def _percent(share):
