@@ -1,16 +1,21 @@
 """知晓率 and 满意度: a campaign's quiz, each household's current answer, and the counters that count them."""
+import re
 import uuid
 
 import pytest
 
-from models import LedgerArea, LedgerBuilding, Occupancy, QuizAnswer, QuizChannel
+from models import Role, LedgerArea, LedgerBuilding, Occupancy, QuizAnswer, QuizChannel
 from server.extensions import db as _db
 from server.services.canvassing.occupancy import confirm_vacant
 from server.services.canvassing.quiz import AnswerElsewhere, QuizInvalid, answer_quiz, current_answer, publish_quiz
 from server.services.ledger.counters import ledger_view
 from server.services.ledger.rebuild import rebuild_ledger
+from tests.conftest import csrf_token_of
+from tests.factories import make_user
 from tests.field import bearer, visit_payload
 from tests.quiz import HALF, QUESTIONS, RIGHT, WRONG, give_quiz
+from tests.resident import sign
+from tests.staff import sign_in
 from tests.test_ledger_invariant import assert_invariant
 
 API = "/api/mp/v1"
@@ -100,6 +105,7 @@ def test_editing_the_quiz_publishes_a_new_version_and_earlier_answers_keep_their
     ([{"text": "", "options": ["甲", "乙"], "answer": 0}], 1, "没有题目"),
     ([{"text": "问", "options": ["甲"], "answer": 0}], 1, "选项"),
     ([{"text": "问", "options": ["甲", "乙"], "answer": 5}], 1, "正确答案"),
+    ([{"text": "问", "options": ["甲", "乙"], "answer": None}], 1, "正确答案"),
     (QUESTIONS, 3, "及格题数"),
 ])
 def test_a_quiz_that_cannot_be_scored_is_refused(field, questions, pass_mark, message):
@@ -143,3 +149,71 @@ def test_a_visit_with_a_quiz_that_does_not_fit_is_refused_and_counts_nothing(cli
     assert response.status_code == 422, response.get_json()
     assert field_name in response.get_json()["errors"]
     assert _db.session.query(QuizAnswer).count() == 0
+
+
+QUIZ_TEXT = "过期药品属于哪一类垃圾？\n可回收物\n*有害垃圾\n厨余垃圾\n\n废旧报纸属于哪一类垃圾？\n*可回收物\n其他垃圾"
+
+
+def test_an_admin_publishes_the_quiz_on_the_campaign_page_and_each_save_is_a_new_version(client, field):
+    make_user(Role.DISTRICT_ADMIN, [field.district], name="区管理员", username="district_admin")
+    _db.session.commit()
+    sign_in(client, "district_admin")
+    url = f"/dashboard/campaigns/{field.campaign.id}/quiz"
+    assert "添加问卷" in client.get(f"/dashboard/campaigns/{field.campaign.id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token_of(client.get(url).get_data(as_text=True)), "questions": QUIZ_TEXT, "pass_mark": "2",
+            "satisfaction_question": "您对本次入户宣传满意吗？", "satisfaction_options": "非常满意\n满意\n一般\n不满意"}
+    assert client.post(url, data=form).status_code == 302
+    assert client.post(url, data=form).status_code == 302
+    _db.session.expire_all()
+    quiz = field.campaign.current_quiz
+    assert (quiz.version, quiz.pass_mark, quiz.questions[0]["answer"], quiz.questions[1]["options"]) == (
+        2, 2, 1, ["可回收物", "其他垃圾"])
+    page = client.get(f"/dashboard/campaigns/{field.campaign.id}").get_data(as_text=True)
+    assert "过期药品属于哪一类垃圾？" in page and "第 2 版" in page
+    refused = client.post(url, data={**form, "questions": "过期药品属于哪一类垃圾？\n可回收物\n有害垃圾"})
+    assert refused.status_code == 400 and "要标出一个正确答案" in refused.get_data(as_text=True)
+
+
+def test_a_head_cannot_edit_the_quiz(client, field):
+    sign_in(client, "head_a")
+    assert client.get(f"/dashboard/campaigns/{field.campaign.id}/quiz").status_code == 403
+
+
+def quiz_form(client, token) -> dict:
+    html = client.get(f"/q/{token}").get_data(as_text=True)
+    form = html.split('data-testid="quiz-form"')[1]
+    return {"csrf_token": csrf_token_of(html), "form_key": re.search(r'name="form_key" value="(\w+)"', form).group(1),
+            "quiz_version": re.search(r'name="quiz_version" value="(\d+)"', form).group(1)}
+
+
+def test_a_resident_answers_after_signing_on_the_door_page_and_a_second_answer_replaces_the_first(client, field):
+    give_quiz(field.campaign)
+    household = field.households_a1[0]
+    page = client.get(f"/q/{household.token}").get_data(as_text=True)
+    assert 'data-testid="quiz-form"' not in page  # not before signing
+    receipt = sign(client, household.token)
+    assert receipt.status_code == 200 and "过期药品属于哪一类垃圾？" in receipt.get_data(as_text=True)
+    form = quiz_form(client, household.token)
+    answered = client.post(f"/q/{household.token}/quiz", data={**form, "q0": "1", "q1": "0", "satisfaction": "0"})
+    assert answered.status_code == 303
+    assert client.post(f"/q/{household.token}/quiz", data={**form, "q0": "1", "q1": "0"}).status_code == 303
+    assert grid_counts(field) == (1, 1, 1, 1)  # the resend stored nothing
+    page = client.get(f"/q/{household.token}").get_data(as_text=True)
+    assert "您已作答" in page
+    again = quiz_form(client, household.token)
+    client.post(f"/q/{household.token}/quiz", data={**again, "q0": "2", "q1": "0", "satisfaction": "3"})
+    assert grid_counts(field) == (1, 0, 1, 0)
+    assert current_answer(household, field.campaign).channel is QuizChannel.RESIDENT
+
+
+def test_the_door_quiz_refuses_an_unsigned_household_and_a_half_answered_form(client, field):
+    give_quiz(field.campaign)
+    household = field.households_a1[1]
+    html = client.get(f"/q/{household.token}").get_data(as_text=True)
+    unsigned = client.post(f"/q/{household.token}/quiz", data={
+        "csrf_token": csrf_token_of(html), "form_key": uuid.uuid4().hex, "quiz_version": "1", "q0": "1", "q1": "0"})
+    assert unsigned.status_code == 422 and "签署承诺书后才能答题" in unsigned.get_data(as_text=True)
+    sign(client, household.token)
+    half = client.post(f"/q/{household.token}/quiz", data={**quiz_form(client, household.token), "q0": "1"})
+    assert half.status_code == 422 and "请回答全部题目" in half.get_data(as_text=True)
+    assert grid_counts(field) == (0, 0, 0, 0)

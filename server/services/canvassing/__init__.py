@@ -8,8 +8,8 @@ from .campaigns import (CampaignError, activate_campaign, create_campaign, delet
                         new_round, next_period, update_campaign)
 from .feedback import FeedbackError, close_feedback, door_feedback, feedback_inbox, inbox_filters, reply_to_feedback
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
-from .quiz import (AnswerElsewhere, QuizInvalid, answer_errors, answer_from_door, answer_quiz, current_answer,
-                   publish_quiz, quiz_version)
+from .quiz import (AnswerElsewhere, QuizInvalid, answer_errors, answer_from_door, answer_quiz, current_answer, door_quiz,
+                   parse_quiz_text, publish_quiz, quiz_text, quiz_version)
 from .resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError, active_campaign,
                        feedback_from_door, sign_from_door)
 from .team import invite_qr_png, team_of
@@ -24,7 +24,10 @@ __all__ = [
     "answer_from_door",
     "answer_quiz",
     "current_answer",
+    "door_quiz",
+    "parse_quiz_text",
     "publish_quiz",
+    "quiz_text",
     "quiz_version",
     "BadCursor",
     "CampaignError",

@@ -60,7 +60,7 @@ def publish_quiz(campaign: Campaign, questions: list[dict], pass_mark: int, sati
         if not 2 <= len(options) <= MAX_OPTIONS:
             errors.setdefault("questions", []).append(f"第 {number} 题需要 2–{MAX_OPTIONS} 个选项")
         if not isinstance(answer, int) or not 0 <= answer < len(options):
-            errors.setdefault("questions", []).append(f"第 {number} 题的正确答案不在选项中")
+            errors.setdefault("questions", []).append(f"第 {number} 题要标出一个正确答案（在选项前加 *）")
         clean.append({"text": text[:200], "options": [o[:60] for o in options], "answer": answer})
     if not isinstance(pass_mark, int) or not (1 if clean else 0) <= pass_mark <= len(clean):
         errors.setdefault("pass_mark", []).append(f"及格题数应在 1 到 {len(clean)} 之间" if clean else
@@ -77,6 +77,33 @@ def publish_quiz(campaign: Campaign, questions: list[dict], pass_mark: int, sati
     campaign.quizzes.append(quiz)
     db.session.flush()
     return quiz
+
+
+def parse_quiz_text(text: str) -> list[dict]:
+    """Questions as an admin types them: one block per question, blank lines between; the first line the question,
+    each further line an option, the correct one marked with a leading ``*``::
+
+        过期药品属于哪一类垃圾？
+        可回收物
+        *有害垃圾
+    """
+    questions = []
+    for block in "\n".join(line.strip() for line in (text or "").splitlines()).split("\n\n"):
+        lines = [line for line in block.splitlines() if line]
+        if not lines:
+            continue
+        options = [line.lstrip("*＊").strip() for line in lines[1:]]
+        marked = [i for i, line in enumerate(lines[1:]) if line[:1] in "*＊"]
+        questions.append({"text": lines[0], "options": options, "answer": marked[0] if len(marked) == 1 else None})
+    return questions
+
+
+def quiz_text(quiz: Quiz | None) -> str:
+    """The questions of ``quiz`` as ``parse_quiz_text`` reads them back."""
+    if quiz is None:
+        return ""
+    return "\n\n".join("\n".join([q["text"], *[("*" if i == q["answer"] else "") + o for i, o in enumerate(q["options"])]])
+                       for q in quiz.questions)
 
 
 def quiz_version(campaign: Campaign, version: int | None) -> Quiz | None:
@@ -159,6 +186,18 @@ def current_answer(household: Household, campaign: Campaign) -> QuizAnswer | Non
                              .order_by(QuizAnswer.id.desc()).limit(1))
 
 
+def _signed(household: Household, campaign: Campaign) -> bool:
+    return db.session.scalar(select(Pledge.id).where(Pledge.household_id == household.id,
+                                                     Pledge.campaign_id == campaign.id).limit(1)) is not None
+
+
+def door_quiz(household: Household, campaign: Campaign | None) -> tuple[Quiz | None, QuizAnswer | None]:
+    """The quiz the door page offers (once the household has signed the campaign's pledge), and its current answer."""
+    if campaign is None or campaign.current_quiz is None or not _signed(household, campaign):
+        return None, None
+    return campaign.current_quiz, current_answer(household, campaign)
+
+
 def answer_from_door(household: Household, campaign: Campaign, form: dict) -> tuple[QuizAnswer, bool]:
     """The resident's answer from the door page, after signing: ``q0``, ``q1``…, ``satisfaction``, ``quiz_version``
     and the page's ``form_key``. Flushes.
@@ -167,9 +206,7 @@ def answer_from_door(household: Household, campaign: Campaign, form: dict) -> tu
         QuizInvalid: the household has not signed the campaign's pledge, or the answer breaks a rule.
         AnswerElsewhere: the form key was used at another door.
     """
-    signed = db.session.scalar(select(Pledge.id).where(Pledge.household_id == household.id,
-                                                       Pledge.campaign_id == campaign.id).limit(1))
-    if signed is None:
+    if not _signed(household, campaign):
         raise QuizInvalid({"quiz": ["签署承诺书后才能答题"]})
     quiz = quiz_version(campaign, _number(form.get("quiz_version")))
     if quiz is None:
