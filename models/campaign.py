@@ -4,12 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .area import Area
 from .base import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from .quiz import Quiz
 
 
 class CampaignStatus(enum.StrEnum):

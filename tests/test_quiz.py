@@ -6,10 +6,12 @@ import pytest
 
 from models import Role, LedgerArea, LedgerBuilding, Occupancy, QuizAnswer, QuizChannel
 from server.extensions import db as _db
+from server.services.canvassing.campaigns import new_round, next_period
 from server.services.canvassing.occupancy import confirm_vacant
 from server.services.canvassing.quiz import AnswerElsewhere, QuizInvalid, answer_quiz, current_answer, publish_quiz
 from server.services.ledger.counters import ledger_view
 from server.services.ledger.rebuild import rebuild_ledger
+from tests import ledger_pages
 from tests.conftest import csrf_token_of
 from tests.factories import make_user
 from tests.field import bearer, visit_payload
@@ -217,3 +219,24 @@ def test_the_door_quiz_refuses_an_unsigned_household_and_a_half_answered_form(cl
     half = client.post(f"/q/{household.token}/quiz", data={**quiz_form(client, household.token), "q0": "1"})
     assert half.status_code == 422 and "请回答全部题目" in half.get_data(as_text=True)
     assert grid_counts(field) == (0, 0, 0, 0)
+
+
+def test_the_ledger_export_shows_each_households_answer_and_the_rates_with_their_respondents(client, field):
+    give_quiz(field.campaign)
+    answer(field, field.households_a1[0], RIGHT, satisfaction=1)
+    answer(field, field.households_a1[1], HALF, satisfaction=2)
+    sign_in(client, "street_admin")
+    from_rows, summary, rows = ledger_pages.export(client, field.campaign, field.grid_a1)
+    assert [(r["答题得分"], r["知晓"], r["满意度"]) for r in rows[:3]] == [
+        ("2/2", "是", "满意"), ("1/2", "否", "一般"), (None, None, None)]
+    for counts in (from_rows, summary):
+        assert [counts[name] for name in ("quiz_respondents", "quiz_passed", "satisfaction_respondents",
+                                          "satisfied")] == [2, 1, 2, 1]
+
+
+def test_a_new_round_starts_with_the_same_quiz(field):
+    give_quiz(field.campaign)
+    created = new_round(field.campaign, *next_period(field.campaign))
+    _db.session.commit()
+    assert created.current_quiz.questions == field.campaign.current_quiz.questions
+    assert created.current_quiz.version == 1

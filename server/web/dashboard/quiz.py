@@ -5,7 +5,6 @@ Saving publishes a new version; answers already given keep the version they answ
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from models import SATISFACTION_SCALE, CampaignStatus
 from server.extensions import db
