@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, exists, select, true
 
 from models import (Area, Campaign, CampaignStatus, Feedback, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay,
-                    Material, NoticeText, Pledge, PledgeText, User, Visit, VisitMaterial)
+                    Material, NoticeText, Pledge, PledgeText, QuizAnswer, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.access.audit import record
 from server.services.access.scope import area_in_scope
@@ -301,9 +301,9 @@ def end_campaign(campaign: Campaign, user: User | None = None, ip: str | None = 
 
 
 def has_records(campaign: Campaign) -> bool:
-    """True once anything was recorded for the campaign: a visit, a pledge or a resident's feedback."""
+    """True once anything was recorded for the campaign: a visit, a pledge, a resident's feedback or quiz answer."""
     return any(db.session.scalar(select(exists().where(model.campaign_id == campaign.id)))
-               for model in (Visit, Pledge, Feedback))
+               for model in (Visit, Pledge, Feedback, QuizAnswer))
 
 
 def delete_campaign(campaign: Campaign, user: User | None = None, ip: str | None = None) -> None:
