@@ -36,6 +36,20 @@ class PledgeTextOut(Schema):
     sha256 = fields.String()
 
 
+class QuizQuestionOut(Schema):
+    text = fields.String()
+    options = fields.List(fields.String())
+    answer = fields.Integer(metadata={"description": "the correct option (0-based), for the worker's form"})
+
+
+class QuizOut(Schema):
+    version = fields.Integer()
+    questions = fields.List(fields.Nested(QuizQuestionOut))
+    pass_mark = fields.Integer(metadata={"description": "correct answers needed to count as knowing (知晓)"})
+    satisfaction_question = fields.String(allow_none=True)
+    satisfaction_options = fields.List(fields.String(), metadata={"description": "most satisfied first"})
+
+
 class CampaignOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -47,6 +61,8 @@ class CampaignOut(Schema):
     pledge_text = fields.Nested(PledgeTextOut, attribute="current_pledge_text", allow_none=True)
     notice_text = fields.Nested(NoticeTextOut, attribute="current_notice_text", allow_none=True,
                                 metadata={"description": "the 告知书, latest version"})
+    quiz = fields.Nested(QuizOut, attribute="current_quiz", allow_none=True,
+                         metadata={"description": "the quiz and satisfaction question to ask, latest version"})
 
 
 @bp.get("/campaigns")

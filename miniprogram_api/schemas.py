@@ -78,6 +78,11 @@ class CountsOut(Schema):
     pledged = fields.Integer()
     documented = fields.Integer(metadata={"description": "三有: photo, material and signature"})
     revisit_due = fields.Integer()
+    quiz_respondents = fields.Integer(metadata={"description": "households in scope whose current answer answered "
+                                                               "the quiz's questions: 知晓率's denominator"})
+    quiz_passed = fields.Integer(metadata={"description": "of those, at or above the campaign's pass mark"})
+    satisfaction_respondents = fields.Integer(metadata={"description": "answered the satisfaction question"})
+    satisfied = fields.Integer(metadata={"description": "of those, chose one of the scale's top two"})
 
 
 class RatesOut(Schema):
@@ -85,3 +90,7 @@ class RatesOut(Schema):
     contacted = fields.Float(allow_none=True)
     pledged = fields.Float(allow_none=True)
     documented = fields.Float(allow_none=True)
+    knowledge = fields.Float(allow_none=True, metadata={
+        "description": "知晓率: quiz_passed / quiz_respondents; null with no respondent"})
+    satisfaction = fields.Float(allow_none=True, metadata={
+        "description": "满意度: satisfied / satisfaction_respondents; null with no respondent"})

@@ -49,6 +49,26 @@ class FeedbackIn(Schema):
     text = fields.String(required=True, validate=validate.Length(1, 500))
 
 
+class QuizAnswerIn(Schema):
+    """The household's answer to the campaign's quiz, asked at the door (``GET /campaigns`` gives the quiz).
+
+    It becomes the household's current answer (replacing any earlier one), stored under the visit's ``id``.
+    """
+
+    class Meta:
+        unknown = RAISE
+
+    quiz_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 10_000), metadata={
+        "description": "the version of the quiz asked; default the current one. Scored against that version"})
+    answers = fields.List(fields.Integer(strict=True, validate=validate.Range(0, 20)), load_default=list,
+                          validate=validate.Length(max=20), metadata={
+                              "description": "the option chosen (0-based) for each question in order; "
+                                             "empty when only the satisfaction question was asked"})
+    satisfaction = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 20),
+                                  metadata={"description": "the satisfaction option chosen (0-based, most satisfied "
+                                                           "first; the top two count as satisfied)"})
+
+
 def _plausible_time(value: dt.datetime) -> None:
     """A phone's clock far off (year 1, year 9999) is refused before any arithmetic on it can overflow."""
     if not 2000 <= value.year <= 2100:
@@ -73,6 +93,8 @@ class VisitIn(Schema):
     pledge = fields.Nested(PledgeIn, load_default=None, allow_none=True)
     feedback = fields.Nested(FeedbackIn, load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    quiz = fields.Nested(QuizAnswerIn, load_default=None, allow_none=True,
+                         metadata={"description": "only with outcome contacted"})
 
     @post_load
     def plain_id(self, data, **kwargs):

@@ -4,12 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .area import Area
 from .base import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from .quiz import Quiz
 
 
 class CampaignStatus(enum.StrEnum):
@@ -44,10 +48,17 @@ class Campaign(Base):
         back_populates="campaign", order_by="PledgeText.version", cascade="all, delete-orphan")
     notice_texts: Mapped[list["NoticeText"]] = relationship(
         back_populates="campaign", order_by="NoticeText.version", cascade="all, delete-orphan")
+    quizzes: Mapped[list["Quiz"]] = relationship(order_by="Quiz.version", cascade="all, delete-orphan")
 
     @property
     def current_pledge_text(self) -> "PledgeText | None":
         return self.pledge_texts[-1] if self.pledge_texts else None
+
+    @property
+    def current_quiz(self) -> "Quiz | None":
+        """The quiz asked now: its latest version, if the campaign has one with a question to ask."""
+        quiz = self.quizzes[-1] if self.quizzes else None
+        return quiz if quiz is not None and (quiz.questions or quiz.satisfaction_question) else None
 
     @property
     def current_notice_text(self) -> "NoticeText | None":

@@ -17,7 +17,11 @@ from .household import Household, Occupancy
 from .visit import Outcome
 
 #: The counters every roll-up keeps: one per predicate of ``Standing``, and all households.
-COUNTERS = ("households", "in_scope", "visited", "contacted", "pledged", "documented", "revisit_due")
+COUNTERS = ("households", "in_scope", "visited", "contacted", "pledged", "documented", "revisit_due",
+            "quiz_respondents", "quiz_passed", "satisfaction_respondents", "satisfied")
+
+#: The flags of a household's current quiz answer (``QuizAnswer``), each counted by the counter of its name.
+QUIZ_FLAGS = ("quiz_respondents", "quiz_passed", "satisfaction_respondents", "satisfied")
 
 
 class HouseholdProgress(Base):
@@ -36,6 +40,12 @@ class HouseholdProgress(Base):
     vacant_reported: Mapped[bool] = mapped_column(Boolean, default=False)
     last_outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome", 10))
     last_visit_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The household's current quiz answer (the latest received): answered the questions, passed, answered
+    # the satisfaction question, satisfied. Named as the counters that count them.
+    quiz_respondents: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiz_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfaction_respondents: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfied: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 def evidences(outcome: Outcome, has_photo: bool, has_material: bool) -> bool:
@@ -134,6 +144,7 @@ class Standing:
         counted = {"households": True, "in_scope": self.in_scope,
                    **{name: self._all(self.in_scope, getattr(self, name))
                       for name in ("visited", "contacted", "pledged", "documented")},
+                   **{name: self._all(self.in_scope, self._recorded(name)) for name in QUIZ_FLAGS},
                    "revisit_due": self.revisit_due}
         if self._sql:
             return {name: literal(1) if term is True else case((term, 1), else_=0) for name, term in counted.items()}
@@ -148,6 +159,10 @@ class _Counters:
     pledged: Mapped[int] = mapped_column(Integer, default=0)
     documented: Mapped[int] = mapped_column(Integer, default=0)
     revisit_due: Mapped[int] = mapped_column(Integer, default=0)
+    quiz_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    quiz_passed: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class LedgerArea(_Counters, Base):

@@ -43,7 +43,10 @@ def overview(client, campaign, area) -> dict:
     households, vacant, visited = map(int, re.search(
         r"住户 (\d+) 户（其中确认空置 (\d+) 户不计入）· 已走访 (\d+) 户", page).groups())
     assert households - vacant == figures["in_scope"]
-    return {**figures, "households": households, "visited": visited, "to_visit": figures["in_scope"] - visited}
+    opinion = {name: int(re.search(rf'data-testid="{key}-respondents">(\d+)<', page).group(1))
+               for key, name in (("knowledge", "quiz_respondents"), ("satisfaction", "satisfaction_respondents"))}
+    return {**figures, **opinion, "households": households, "visited": visited,
+            "to_visit": figures["in_scope"] - visited}
 
 
 def revisits_page(client, campaign, area) -> tuple[dict, list[str], list[str]]:
@@ -109,14 +112,21 @@ def export(client, campaign, area) -> tuple[dict, dict, list[list]]:
                  "pledged": sum(r["是否签字"] == "是" for r in in_scope),
                  "documented": sum(r.get("三有齐全") == "是" for r in in_scope),
                  "revisit_due": sum(r["走访结果"] == "无人在家" for r in in_scope),
-                 "to_visit": sum(r["走访结果"] == "未走访" for r in in_scope)}
+                 "to_visit": sum(r["走访结果"] == "未走访" for r in in_scope),
+                 "quiz_respondents": sum(r["知晓"] is not None for r in in_scope),
+                 "quiz_passed": sum(r["知晓"] == "是" for r in in_scope),
+                 "satisfaction_respondents": sum(r["满意度"] is not None for r in in_scope),
+                 "satisfied": sum(r["满意度"] in ("非常满意", "满意") for r in in_scope)}
     total = [c.value for c in list(workbook["汇总"].iter_rows())[-1]]
     assert total[0] == f"{area.name} 合计"
     summary = dict(zip(("households", "in_scope", "visited", "contacted"), total[2:6]))
     summary.update(pledged=total[7], documented=total[9], revisit_due=total[11],
-                   to_visit=total[3] - total[4])
-    for column, name in ((6, "contacted"), (8, "pledged"), (10, "documented")):
-        assert total[column] == (round(summary[name] / summary["in_scope"], 4) if summary["in_scope"] else None)
+                   to_visit=total[3] - total[4], quiz_respondents=total[12], quiz_passed=total[13],
+                   satisfaction_respondents=total[15], satisfied=total[16])
+    for column, name, whole in ((6, "contacted", "in_scope"), (8, "pledged", "in_scope"),
+                                (10, "documented", "in_scope"), (14, "quiz_passed", "quiz_respondents"),
+                                (17, "satisfied", "satisfaction_respondents")):
+        assert total[column] == (round(summary[name] / summary[whole], 4) if summary[whole] else None)
     return from_rows, summary, rows
 
 
@@ -136,12 +146,15 @@ def building_charts(client, campaign, area) -> dict:
             "to_visit": states["not_visited"]}
 
 
-def rankings_page(client, campaign, area) -> list[tuple[str, int, str, str]]:
-    """The 红黑榜 page: each line as shown: the area's name (a grid's after its community's), 应宣传, 入户率, 三有率."""
+def rankings_page(client, campaign, area) -> list[tuple]:
+    """The 红黑榜 page: each line as shown: the area's name (a grid's after its community's), 应宣传, 入户率, 三有率,
+    答题户, 知晓率, 满意度答题户, 满意度."""
     page = client.get(f"/dashboard/rankings?campaign={campaign.id}&area={area.id}").get_data(as_text=True)
-    cell = r'\s*<td data-value="[^"]*">([^<]+)</td>'
-    return [(name, int(in_scope), contact, documented) for name, in_scope, contact, _, documented, _ in re.findall(
-        r"<td>\d+</td><td>([^<]+)</td><td>(\d+)</td>" + cell * 4, page)]
+    cell = r'\s*<td data-value="[^"]*"[^>]*>([^<]+)</td>'
+    return [(name, int(in_scope), contact, documented, int(answered), knowledge, int(rated), satisfaction)
+            for name, in_scope, contact, _, documented, _, answered, knowledge, rated, satisfaction in re.findall(
+                r"<td>\d+</td><td>([^<]+)</td><td>(\d+)</td>" + cell * 4 + r"\s*<td>(\d+)</td>" + cell
+                + r"\s*<td>(\d+)</td>" + cell, page)]
 
 
 def every_count(client, headers, campaign, area) -> dict[str, dict]:

@@ -6,14 +6,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Building, Role, Visit
+from models import AuditEvent, Building
 from server.extensions import db
 from server.services.access.scope import OutOfScope
 from server.services.canvassing.assignments import (AssignmentError, assign, assignments_of, reassign, unassign,
                                                     unassigned_buildings, walk_owner_of, worker_progress)
 from server.services.canvassing.targets import TargetError, projected_rate, set_target, target_progress
 from server.services.ledger.rebuild import rebuild_ledger
-from tests.factories import make_campaign, make_user, make_visit
+from tests.factories import make_campaign, make_visit
 
 
 def buildings(field, grid):

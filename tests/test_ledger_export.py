@@ -37,7 +37,7 @@ def test_the_downloaded_file_matches_the_ledger_exactly(client, app, field):
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     households, summary = read(response.data)
     header = [c.value for c in households[1]]
-    assert header[:7] == ["序号", "街道", "社区", "网格", "楼栋", "单元", "户号"] and header[-1] == "回复情况"
+    assert header[:7] == ["序号", "街道", "社区", "网格", "楼栋", "单元", "户号"] and header[-4:] == ["回复情况", "答题得分", "知晓", "满意度"]
     assert households.freeze_panes == "A2"
     rows = [[c.value for c in r] for r in households.iter_rows(min_row=2)]
     ledger = _db.session.get(LedgerArea, (field.campaign.id, field.community_a.id))

@@ -1,4 +1,4 @@
-"""After any sequence of visits, pledges, replays, vacancy confirmations and their reversals, and purges, every
+"""After any sequence of visits, pledges, quiz answers, replays, vacancy confirmations and their reversals, and purges, every
 roll-up equals the sum of its parts and a fresh count, and every page, answer and export says the same."""
 import datetime as dt
 import random
@@ -6,15 +6,19 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy
+import uuid
+
+from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy, QuizChannel
 from server.extensions import db as _db
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
+from server.services.canvassing.quiz import answer_quiz
 from server.services.files.storage import storage as app_storage
 from server.services.ledger.counters import rate
 from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
 from server.services.privacy.retention import PurgeReport, purge_step
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
+from tests.quiz import HALF, RIGHT, WRONG, give_quiz
 from tests.staff import sign_in
 
 API = "/api/mp/v1"
@@ -68,25 +72,37 @@ def assert_every_page_agrees(client, app, field):
             counts = ledger_pages.stored(field.campaign, area)
             expected.append((f"{area.parent.name} · {area.name}" if level is AreaLevel.GRID else area.name,
                              counts["in_scope"], *[_percent(rate(counts[name], counts["in_scope"]))
-                                                   for name in ("contacted", "documented")]))
-    assert sorted(shown) == sorted(expected), "红黑榜: 应宣传, 入户率 and 三有率 as the ledger has them"
+                                                   for name in ("contacted", "documented")],
+                             counts["quiz_respondents"], _percent(rate(counts["quiz_passed"], counts["quiz_respondents"])),
+                             counts["satisfaction_respondents"],
+                             _percent(rate(counts["satisfied"], counts["satisfaction_respondents"]))))
+    assert sorted(shown) == sorted(expected), "红黑榜: 应宣传, 入户率, 三有率, 知晓率, 满意度 as the ledger has them"
 
 
 def _percent(share):
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
+def _random_answer(rng) -> dict:
+    """A quiz answer: the questions, the satisfaction question, or both."""
+    answers = rng.choice([RIGHT, HALF, WRONG, []])
+    return {"answers": answers, "satisfaction": rng.choice([0, 1, 2, 3] + ([None] if answers else []))}
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_and_purges(client, app, field,
                                                                                                  seed):
     rng = random.Random(seed)
+    asks = random.Random(seed + 1000)  # the quiz's draws, apart from those of the original sequence
+    give_quiz(field.campaign, pass_mark=asks.choice([1, 2]))
+    answered = []
     actors = [(field.users[name], households) for name, households in (
         ("worker_a1", field.households_a1), ("volunteer_a", field.households_a1 + field.households_a2),
         ("head_a", field.households_a2), ("worker_b1", field.households_b1), ("head_b", field.households_b1))]
     everyone = field.households_a1 + field.households_a2 + field.households_b1
     files = {}
     sent = []
-    done = dict.fromkeys(("confirmed", "reverted", "purged"), 0)
+    done = dict.fromkeys(("confirmed", "reverted", "purged", "answered at the door", "answered again"), 0)
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
     storage = app_storage()
     for step in range(90):
@@ -113,7 +129,19 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
                 _db.session.commit()
             done["purged"] += 1
             continue
-        if sent and roll < 0.36:
+        if roll < 0.27:  # a resident answers the quiz on the door page, or the page sends an answer again
+            if answered and asks.random() < 0.3:
+                household, block, key = asks.choice(answered)
+                done["answered again"] += not answer_quiz(household, field.campaign, block, QuizChannel.RESIDENT,
+                                                          key)[1]
+            else:
+                household, block, key = asks.choice(everyone), _random_answer(asks), str(uuid.uuid4())
+                done["answered at the door"] += answer_quiz(household, field.campaign, block, QuizChannel.RESIDENT,
+                                                            key)[1]
+                answered.append((household, block, key))
+            _db.session.commit()
+            continue
+        if sent and roll < 0.4:
             payload, who = rng.choice(sent)  # a phone retrying
             response = client.post(f"{API}/visits", json=payload, headers=who)
             assert response.status_code == 200
@@ -126,6 +154,8 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
             extra["materials"] = [{"code": rng.choice(["notice", "brochure"]), "quantity": rng.randint(1, 3)}]
         if outcome == "contacted" and rng.random() < 0.5:
             extra["pledge"] = {"signer_name": "张三", "relation": "family", "signature_file_id": signature}
+        if outcome == "contacted" and asks.random() < 0.4:  # the quiz asked at the door
+            extra["quiz"] = _random_answer(asks)
         payload = visit_payload(field.campaign, rng.choice(households), outcome, **extra)
         if rng.random() < 0.3:
             response = client.post(f"{API}/sync", json={"visits": [payload]}, headers=headers)

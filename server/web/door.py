@@ -18,6 +18,7 @@ from server.extensions import db, limiter
 from server.services.access.audit import record_read
 from server.services.access.scope import household_in_scope
 from server.services.canvassing.feedback import door_feedback
+from server.services.canvassing.quiz import AnswerElsewhere, QuizInvalid, answer_from_door, door_quiz
 from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
                                                  active_campaign, feedback_from_door, sign_from_door)
 from server.services.files.storage import storage
@@ -44,13 +45,14 @@ def _household_or_dead_page(token: str):
 def _resident_page(household, status: int = 200, errors: dict | None = None, entered: dict | None = None):
     campaign = active_campaign(household)
     notice = campaign.current_notice_text if campaign else None
+    quiz, answered = door_quiz(household, campaign)
     return render_template(
         "door_resident.html", household=household, shown=household_view(household, "resident"), campaign=campaign,
         notice=notice,
         pledge_text=campaign.current_pledge_text if campaign else None, relations=list(Relation),
         categories=list(FeedbackCategory), feedback=door_feedback(household), privacy_notice=PRIVACY_NOTICE,
         pledge_key=uuid.uuid4().hex, feedback_key=uuid.uuid4().hex, errors=errors or {},
-        entered=entered or {}), status
+        entered=entered or {}, quiz=quiz, answered=answered, quiz_key=uuid.uuid4().hex), status
 
 
 @bp.get("/q/<token>")
@@ -116,7 +118,36 @@ def sign(token: str):
     receipt = _receipt(signed.pledge)
     if request.is_json:
         return jsonify(receipt), 201 if signed.created else 200
-    return render_template("door_receipt.html", shown=household_view(household, "resident"), receipt=receipt)
+    quiz, answered = door_quiz(household, active_campaign(household))
+    return render_template("door_receipt.html", shown=household_view(household, "resident"), receipt=receipt,
+                           household=household, quiz=quiz, answered=answered, quiz_key=uuid.uuid4().hex, errors={})
+
+
+@bp.post("/q/<token>/quiz")
+@limiter.limit("10/minute", key_func=_door_and_address_key)
+@limiter.limit("30/minute")
+def answer_quiz(token: str):
+    """Answer the campaign's quiz and satisfaction question from the door, after signing: the household's answer now."""
+    household = _household_or_dead_page(token)
+    campaign = active_campaign(household)
+    if campaign is None:
+        abort(404, description="社区目前没有进行中的活动")
+    form = _form()
+    try:
+        _, created = answer_from_door(household, campaign, form)
+    except AnswerElsewhere:
+        return _form_of_another_door()
+    except QuizInvalid as bad:
+        db.session.rollback()
+        errors = {field: "；".join(messages) for field, messages in bad.errors.items()}
+        if request.is_json:
+            return _invalid_json(errors)
+        return _resident_page(household, 422, {"quiz": "；".join(errors.values())})
+    db.session.commit()
+    if request.is_json:
+        return jsonify({"answered": True}), 201 if created else 200
+    flash("感谢您作答！", "info")
+    return redirect(url_for("door.open_door", token=token, _anchor="quiz"), 303)
 
 
 @bp.post("/q/<token>/feedback")

@@ -137,6 +137,15 @@ class TargetForm(FlaskForm):
     due_date = LocalDateField("截止日", required_message="请填写截止日")
 
 
+class QuizForm(FlaskForm):
+    """A campaign's quiz: questions as text (``parse_quiz_text``), the pass mark and the satisfaction question."""
+
+    questions = TextAreaField("题目", validators=[Length(max=5000, message="题目太长")])
+    pass_mark = IntegerField("及格题数", validators=[NumberRange(min=0, max=10, message="及格题数是 0 到 10 之间的整数")])
+    satisfaction_question = StringField("满意度问题", validators=[Length(max=200, message="不超过 200 个字")])
+    satisfaction_options = TextAreaField("满意度选项", validators=[Length(max=200, message="选项太长")])
+
+
 class ConfirmForm(FlaskForm):
     """A button that writes: only the CSRF token."""
 

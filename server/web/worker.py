@@ -53,11 +53,24 @@ class _PledgeTextOut(Schema):
     title = fields.String()
 
 
+class _QuestionOut(Schema):
+    text = fields.String()
+    options = fields.List(fields.String())
+
+
+class _QuizOut(Schema):
+    version = fields.Integer()
+    questions = fields.List(fields.Nested(_QuestionOut))
+    satisfaction_question = fields.String(allow_none=True)
+    satisfaction_options = fields.List(fields.String())
+
+
 class _CampaignOut(Schema):
     id = fields.Integer()
     name = fields.String()
     materials = fields.List(fields.Nested(_MaterialOut))
     pledge_text = fields.Nested(_PledgeTextOut, attribute="current_pledge_text", allow_none=True)
+    quiz = fields.Nested(_QuizOut, attribute="current_quiz", allow_none=True)
 
 
 class _OfflineDoorOut(Schema):

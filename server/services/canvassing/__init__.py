@@ -1,39 +1,66 @@
 """The round itself: campaigns, the walk list, the knock on the door, what residents do from it, their feedback."""
 
-from .assignments import (AssignmentError, WorkerProgress, assign, assignments_in, assignments_of, reassign, unassign,
-                          unassigned_buildings, worker_progress)
+from .assignment_board import assignment_board, building_board
+from .assignments import AssignmentError, assign, unassign, worker_progress
 from .campaign_figures import campaign_figures
-from .campaign_lookup import (CampaignRefused, campaign_for, campaigns_covering, campaigns_of, get_run_campaign,
-                              may_run, may_run_campaigns, open_campaigns_covering)
-from .campaign_texts import DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, MaterialSpec, material_specs
-from .campaigns import (CampaignError, activate_campaign, create_campaign, delete_campaign, end_campaign, has_records,
-                        new_round, next_period, update_campaign)
-from .feedback import FeedbackError, close_feedback, door_feedback, feedback_inbox, inbox_filters, reply_to_feedback
+from .campaign_lookup import (
+    CampaignRefused,
+    campaign_for,
+    campaigns_covering,
+    campaigns_of,
+    get_run_campaign,
+    may_run,
+    may_run_campaigns,
+    open_campaigns_covering,
+)
+from .campaign_texts import DEFAULT_MATERIALS, MaterialSpec, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE, material_specs
+from .campaigns import (
+    CampaignError,
+    activate_campaign,
+    create_campaign,
+    delete_campaign,
+    end_campaign,
+    has_records,
+    new_round,
+    next_period,
+    update_campaign,
+)
+from .feedback import (
+    FeedbackError,
+    close_feedback,
+    door_feedback,
+    feedback_inbox,
+    inbox_filters,
+    reply_to_feedback,
+)
 from .occupancy import confirm_vacant, occupancy_changed, revert_vacant
-from .targets import TargetError, TargetProgress, projected_rate, set_target, target_progress, targets_of
-from .resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError, active_campaign,
-                       feedback_from_door, sign_from_door)
-from .team import invite_qr_png, team_of
+from .quiz import (
+    AnswerElsewhere,
+    QuizInvalid,
+    answer_from_door,
+    door_quiz,
+    parse_quiz_text,
+    publish_quiz,
+    quiz_text,
+)
+from .resident import (
+    FormKeyElsewhere,
+    NoActiveCampaign,
+    PRIVACY_NOTICE,
+    ResidentInputError,
+    active_campaign,
+    feedback_from_door,
+    sign_from_door,
+)
+from .targets import TargetError, set_target, target_areas, target_progress, targets_of
+from .team import invite_qr_png, team_of, workers_under
 from .visits import VisitConflict, VisitRejected, record_visit, sync_visits
-from .walk_list import MAX_LIMIT, STATES, BadCursor, door_card, find_doors, household_by_scan, walk_list
+from .walk_list import BadCursor, MAX_LIMIT, STATES, door_card, find_doors, household_by_scan, walk_list
 from .worker_round import offline_copy, session_length, worker_round
 
 __all__ = [
+    "AnswerElsewhere",
     "AssignmentError",
-    "TargetError",
-    "TargetProgress",
-    "WorkerProgress",
-    "assign",
-    "assignments_in",
-    "assignments_of",
-    "projected_rate",
-    "reassign",
-    "set_target",
-    "target_progress",
-    "targets_of",
-    "unassign",
-    "unassigned_buildings",
-    "worker_progress",
     "BadCursor",
     "CampaignError",
     "CampaignRefused",
@@ -47,12 +74,18 @@ __all__ = [
     "PLEDGE_BODY",
     "PLEDGE_TITLE",
     "PRIVACY_NOTICE",
+    "QuizInvalid",
     "ResidentInputError",
     "STATES",
+    "TargetError",
     "VisitConflict",
     "VisitRejected",
     "activate_campaign",
     "active_campaign",
+    "answer_from_door",
+    "assign",
+    "assignment_board",
+    "building_board",
     "campaign_figures",
     "campaign_for",
     "campaigns_covering",
@@ -63,6 +96,7 @@ __all__ = [
     "delete_campaign",
     "door_card",
     "door_feedback",
+    "door_quiz",
     "end_campaign",
     "feedback_from_door",
     "feedback_inbox",
@@ -80,14 +114,24 @@ __all__ = [
     "occupancy_changed",
     "offline_copy",
     "open_campaigns_covering",
+    "parse_quiz_text",
+    "publish_quiz",
+    "quiz_text",
     "record_visit",
     "reply_to_feedback",
     "revert_vacant",
     "session_length",
+    "set_target",
     "sign_from_door",
     "sync_visits",
+    "target_areas",
+    "target_progress",
+    "targets_of",
     "team_of",
+    "unassign",
     "update_campaign",
     "walk_list",
+    "worker_progress",
     "worker_round",
+    "workers_under",
 ]

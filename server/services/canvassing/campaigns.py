@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from sqlalchemy import delete, exists, select, true
 
 from models import (Area, Campaign, CampaignStatus, Feedback, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay,
-                    Material, NoticeText, Pledge, PledgeText, User, Visit, VisitMaterial)
+                    Material, NoticeText, Pledge, PledgeText, QuizAnswer, User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.access.audit import record
 from server.services.access.scope import area_in_scope
 from server.services.canvassing.campaign_lookup import CampaignRefused, campaigns_covering, may_run_campaigns
 from server.services.canvassing.campaign_texts import (DEFAULT_MATERIALS, NOTICE_TEXT, PLEDGE_BODY, PLEDGE_TITLE,
                                                        MaterialSpec, spec_of)
+from server.services.canvassing.quiz import publish_quiz
 from server.services.ledger.rebuild import refresh_population
 
 _CODE = re.compile(r"[a-z0-9_]{1,32}")
@@ -300,9 +301,9 @@ def end_campaign(campaign: Campaign, user: User | None = None, ip: str | None = 
 
 
 def has_records(campaign: Campaign) -> bool:
-    """True once anything was recorded for the campaign: a visit, a pledge or a resident's feedback."""
+    """True once anything was recorded for the campaign: a visit, a pledge, a resident's feedback or quiz answer."""
     return any(db.session.scalar(select(exists().where(model.campaign_id == campaign.id)))
-               for model in (Visit, Pledge, Feedback))
+               for model in (Visit, Pledge, Feedback, QuizAnswer))
 
 
 def delete_campaign(campaign: Campaign, user: User | None = None, ip: str | None = None) -> None:
@@ -336,14 +337,18 @@ def next_period(campaign: Campaign, today: dt.date | None = None) -> tuple[dt.da
 
 def new_round(campaign: Campaign, start: dt.date | None, end: dt.date | None, name: str | None = None,
               user: User | None = None, ip: str | None = None) -> Campaign:
-    """A new draft over the same area for the next period, with the campaign's materials and current texts. Flushes.
+    """A new draft over the same area for the next period, with the campaign's materials, current texts and quiz.
+    Flushes.
 
     Raises:
         CampaignRefused, CampaignError: as ``create_campaign``.
     """
     notice, pledge = campaign.current_notice_text, campaign.current_pledge_text
-    return create_campaign(
+    created = create_campaign(
         name if name and name.strip() else f"{campaign.name}（新一轮）", campaign.area, start, end,
         materials=[MaterialSpec(m.code, m.name, m.planned_quantity) for m in campaign.materials],
         notice_text=notice.body if notice else "", pledge_title=pledge.title if pledge else "",
         pledge_text=pledge.body if pledge else "", user=user, ip=ip)
+    if quiz := campaign.current_quiz:  # the same questions, so that two rounds' 知晓率 compare
+        publish_quiz(created, quiz.questions, quiz.pass_mark, quiz.satisfaction_question, quiz.satisfaction_options)
+    return created

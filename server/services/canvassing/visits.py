@@ -19,9 +19,11 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (Building, Campaign, CampaignStatus, Feedback, FeedbackCategory, FeedbackChannel, FileKind,
-                    Household, Outcome, PledgeChannel, Relation, StoredFile, User, Visit, VisitMaterial, utcnow)
+                    Household, Outcome, PledgeChannel, QuizChannel, Relation, StoredFile, User, Visit, VisitMaterial,
+                    utcnow)
 from server.extensions import db
 from server.services.access.scope import OutOfScope, household_in_scope
+from server.services.canvassing.quiz import answer_errors, answer_quiz
 from server.services.ledger import counters as ledger
 from server.services.pledges.chain import new_pledge, text_changed
 from server.services.privacy.masking import mask_phones_in
@@ -108,6 +110,12 @@ def _check(user: User, payload: dict, campaign: Campaign,
         errors.setdefault("pledge", []).append("本次活动还没有承诺书文本")
     elif pledge and (changed := text_changed(campaign, pledge.get("pledge_text_version"))):
         errors.setdefault("pledge.pledge_text_version", []).append(changed)
+    if payload.get("quiz"):
+        if outcome is not Outcome.CONTACTED:
+            errors.setdefault("quiz", []).append("只有入户宣传时才能答题")
+        else:
+            for field, messages in answer_errors(campaign, payload["quiz"]).items():
+                errors.setdefault(field, []).extend(messages)
     if outcome is Outcome.VACANT and not (payload.get("photo_file_id") or payload.get("note")):
         errors.setdefault("outcome", []).append("登记空置需要拍照或填写说明")
     if errors:
@@ -133,7 +141,7 @@ def record_visit(user: User, payload: dict, now: dt.datetime | None = None) -> R
                                options=[joinedload(Household.building).joinedload(Building.grid)])
     campaign = db.session.get(Campaign, payload["campaign_id"],
                               options=[joinedload(Campaign.materials), joinedload(Campaign.pledge_texts),
-                                       joinedload(Campaign.area)])
+                                       joinedload(Campaign.area), joinedload(Campaign.quizzes)])
     if household is None or campaign is None or campaign.status is CampaignStatus.DRAFT \
             or not household_in_scope(user, household) or not household.building.grid.is_within(campaign.area):
         raise OutOfScope(payload["household_id"], VISIT_NOT_FOUND)
@@ -187,6 +195,8 @@ def _write(user, payload, household, campaign, photo, signature, digest, now) ->
     ledger.record_day(campaign.id, household.building.grid, visit.visited_at, before, after, visits=1,
                       contacts=int(visit.outcome is Outcome.CONTACTED), pledges=len(pledges))
     db.session.flush()
+    if payload.get("quiz"):  # asked at the door: the household's answer now, under the visit's own UUID
+        answer_quiz(household, campaign, payload["quiz"], QuizChannel.WORKER_VISIT, visit.id, visit=visit, now=now)
     # What the answer shows of the visit, without loading it back.
     set_committed_value(visit, "pledges", pledges)
     set_committed_value(visit, "feedback", feedback_rows)

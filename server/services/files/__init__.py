@@ -4,8 +4,15 @@ from .atomic import PARTIAL_SUFFIX, atomic_open, replacing, write_atomically
 from .image_types import IMAGE_TYPES, PNG, by_mime
 from .storage import LocalStorage, storage
 from .sweep import sweep_stray_files, sweep_unused_rows
-from .uploads import (FilePurged, UploadRejected, UploadTooLarge, configure_pillow, file_extension, read_file,
-                      store_upload)
+from .uploads import (
+    FilePurged,
+    UploadRejected,
+    UploadTooLarge,
+    configure_pillow,
+    file_extension,
+    read_file,
+    store_upload,
+)
 
 __all__ = [
     "FilePurged",

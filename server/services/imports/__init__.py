@@ -1,7 +1,7 @@
 """A street office's own spreadsheets brought in: household registers (step by step) and rosters of workers."""
 
 from .column_mappings import remembered_mapping
-from .household_files import HEADER_OF, FileFormatError, SourceRow, read_header, read_household_file
+from .household_files import FileFormatError, HEADER_OF, SourceRow, read_header, read_household_file
 from .households import ImportRejected, import_households, required_fields
 from .invite_sheet import invite_sheet_for, write_invite_sheet, write_invite_sheet_pdf
 from .register_steps import Preview, confirm_upload, map_upload, preview_upload, upload_header

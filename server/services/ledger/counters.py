@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models import (COUNTERS, DAY_COUNTERS, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
+from models import (COUNTERS, DAY_COUNTERS, QUIZ_FLAGS, SATISFIED_TOP, Area, AreaLevel, Building, Campaign, Household, HouseholdProgress,
                     LedgerArea, LedgerBuilding, LedgerDay, Outcome, Standing, evidences)
 from server.extensions import db
 from server.services.registry.door_order import by_code_point, natural
@@ -61,7 +61,7 @@ def _statement(kind: str):
             _STATEMENTS[key] = insert(HouseholdProgress).values(
                 household_id=bindparam("household_id"), campaign_id=bindparam("campaign_id"), visits=0,
                 visited=False, contacted=False, evidenced=False, pledged=False,
-                vacant_reported=False).on_conflict_do_nothing()
+                vacant_reported=False, **dict.fromkeys(QUIZ_FLAGS, False)).on_conflict_do_nothing()
         else:
             table, keys, counters = {"building": (LedgerBuilding.__table__, ("building_id",), COUNTERS),
                                      "area": (LedgerArea.__table__, ("area_id",), COUNTERS),
@@ -145,9 +145,16 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def rates(counts) -> dict[str, float | None]:
-    """The rates of a roll-up (a dict of ``COUNTERS``, or a row holding them): each over the households in scope."""
+    """The rates of a roll-up (a dict of ``COUNTERS``, or a row holding them).
+
+    走访率, 入户率, 签字率, 三有率 over the households in scope; 知晓率 (``knowledge``) over the quiz's
+    respondents, 满意度 (``satisfaction``) over the satisfaction question's: each shown beside its count.
+    """
     get = counts.get if isinstance(counts, dict) else lambda name: getattr(counts, name)
-    return {name: rate(get(name) or 0, get("in_scope") or 0) for name in RATED}
+    shares = {name: rate(get(name) or 0, get("in_scope") or 0) for name in RATED}
+    shares["knowledge"] = rate(get("quiz_passed") or 0, get("quiz_respondents") or 0)
+    shares["satisfaction"] = rate(get("satisfied") or 0, get("satisfaction_respondents") or 0)
+    return shares
 
 
 @dataclass
@@ -216,3 +223,14 @@ def fold_visit(progress, outcome: Outcome, visited_at: dt.datetime, has_photo: b
     if progress.last_visit_at is None or visited_at >= progress.last_visit_at:
         progress.last_visit_at = visited_at
         progress.last_outcome = outcome
+
+
+def fold_quiz(progress, passed: bool | None, satisfaction: int | None) -> None:
+    """Make a household's current quiz answer the one given: the one rule, live and in a rebuild alike.
+
+    ``passed`` is None when the questions were not answered; ``satisfaction`` the option chosen, or None.
+    """
+    progress.quiz_respondents = passed is not None
+    progress.quiz_passed = bool(passed)
+    progress.satisfaction_respondents = satisfaction is not None
+    progress.satisfied = satisfaction is not None and satisfaction < SATISFIED_TOP

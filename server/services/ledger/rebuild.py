@@ -15,9 +15,9 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from models import (COUNTERS, DAY_COUNTERS, Area, Building, Campaign, Household, HouseholdProgress, LedgerArea,
-                    LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, Standing, Visit, VisitMaterial)
+                    LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, QuizAnswer, Standing, Visit, VisitMaterial)
 from server.extensions import db
-from server.services.ledger.counters import counters_of, fold_visit, local_day
+from server.services.ledger.counters import counters_of, fold_quiz, fold_visit, local_day
 from server.services.registry.areas import grid_ids_under, subtree_filter
 
 SLICE = 20_000  # households replayed per pass
@@ -46,6 +46,10 @@ class _Progress:
     vacant_reported: bool = False
     last_outcome: Outcome | None = None
     last_visit_at: dt.datetime | None = None
+    quiz_respondents: bool = False
+    quiz_passed: bool = False
+    satisfaction_respondents: bool = False
+    satisfied: bool = False
 
 
 # -- building and area counters -------------------------------------------------------------------------------
@@ -109,6 +113,7 @@ def _slices(campaign: Campaign) -> Iterator[tuple[int, int]]:
     bounds = [db.session.execute(select(func.min(column), func.max(column)).where(where)).one()
               for column, where in ((Visit.household_id, Visit.campaign_id == campaign.id),
                                     (Pledge.household_id, Pledge.campaign_id == campaign.id),
+                                    (QuizAnswer.household_id, QuizAnswer.campaign_id == campaign.id),
                                     (HouseholdProgress.household_id, HouseholdProgress.campaign_id == campaign.id))]
     lows, highs = [lo for lo, _ in bounds if lo is not None], [hi for _, hi in bounds if hi is not None]
     if not lows:
@@ -139,6 +144,16 @@ def _events(campaign: Campaign, lo: int, hi: int) -> dict[int, list[tuple]]:
     for household_events in events.values():
         household_events.sort(key=lambda e: e[:3])
     return events
+
+
+def _current_answers(campaign: Campaign, lo: int, hi: int) -> dict[int, tuple[bool | None, int | None]]:
+    """Each household's current quiz answer in [lo, hi] (the latest received): (passed, satisfaction)."""
+    latest = (select(func.max(QuizAnswer.id)).where(QuizAnswer.campaign_id == campaign.id,
+                                                    QuizAnswer.household_id.between(lo, hi))
+              .group_by(QuizAnswer.household_id))
+    return {row.household_id: (row.passed, row.satisfaction) for row in db.session.execute(
+        select(QuizAnswer.household_id, QuizAnswer.passed, QuizAnswer.satisfaction)
+        .where(QuizAnswer.id.in_(latest)))}
 
 
 def _replay(household_events: list[tuple], household, path: str,
@@ -194,19 +209,21 @@ def _fix_progress(campaign: Campaign, lo: int, hi: int, fresh: dict[int, _Progre
 
 
 def replay_households(campaign: Campaign) -> tuple[int, dict[tuple[int, dt.date], dict[str, int]]]:
-    """Rebuild every household's progress from its visits and pledges, a slice at a time.
+    """Rebuild every household's progress from its visits, pledges and current quiz answer, a slice at a time.
 
     Returns the progress rows fixed, and the daily counters every (area, day) should hold.
     """
     fixed, days = 0, {}
     for lo, hi in _slices(campaign):
-        events = _events(campaign, lo, hi)
+        events, answers = _events(campaign, lo, hi), _current_answers(campaign, lo, hi)
         households = {row.id: row for row in db.session.execute(
             select(Household.id, Household.occupancy, Area.path).join(Building, Household.building_id == Building.id)
-            .join(Area, Building.grid_id == Area.id).where(Household.id.between(lo, hi)))} if events else {}
-        fresh = {household_id: _replay(household_events, households[household_id], households[household_id].path,
-                                       days)
-                 for household_id, household_events in events.items()}
+            .join(Area, Building.grid_id == Area.id).where(Household.id.between(lo, hi)))} if events or answers else {}
+        fresh = {household_id: _replay(events.get(household_id, []), households[household_id],
+                                       households[household_id].path, days)
+                 for household_id in set(events) | set(answers)}
+        for household_id, (passed, satisfaction) in answers.items():
+            fold_quiz(fresh[household_id], passed, satisfaction)
         fixed += _fix_progress(campaign, lo, hi, fresh)
     return fixed, {key: counts for key, counts in days.items() if any(counts.values())}
 

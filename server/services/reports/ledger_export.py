@@ -21,8 +21,8 @@ from sqlalchemy.orm import aliased
 from xlsxwriter import Workbook
 
 from models import (COUNTERS, Area, AreaLevel, Building, Campaign, Feedback, FeedbackCategory, FeedbackStatus,
-                    Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, Standing, User, Visit,
-                    VisitMaterial)
+                    Household, HouseholdProgress, LedgerArea, Material, Outcome, Pledge, Quiz, QuizAnswer, Standing,
+                    User, Visit, VisitMaterial)
 from server.extensions import db
 from server.services.ledger.counters import rates
 from server.services.privacy.masking import mask_name
@@ -32,9 +32,11 @@ from server.timefmt import local_time
 
 HOUSEHOLD_COLUMNS = (("序号", 7), ("街道", 12), ("社区", 14), ("网格", 10), ("楼栋", 8), ("单元", 6), ("户号", 8),
                      ("入户时间", 17), ("宣传人员", 10), ("走访结果", 12), ("发放资料", 30), ("是否签字", 9),
-                     ("签字人", 16), ("宣传图片", 10), ("三有齐全", 9), ("意见建议", 42), ("回复情况", 32))
+                     ("签字人", 16), ("宣传图片", 10), ("三有齐全", 9), ("意见建议", 42), ("回复情况", 32),
+                     ("答题得分", 9), ("知晓", 6), ("满意度", 10))
 SUMMARY_COLUMNS = (("社区", 14), ("网格", 12), ("住户", 8), ("应宣传户", 9), ("已走访", 8), ("已入户", 8), ("入户率", 8),
-                   ("已签字", 8), ("签字率", 8), ("三有", 8), ("三有率", 8), ("待回访", 8))
+                   ("已签字", 8), ("签字率", 8), ("三有", 8), ("三有率", 8), ("待回访", 8),
+                   ("答题户", 8), ("知晓户", 8), ("知晓率", 8), ("满意度答题户", 12), ("满意户", 8), ("满意度", 8))
 CHUNK = 1000
 PHOTO_COLUMN = 13  # 宣传图片: a HYPERLINK formula to the photo, or 无
 HEADER_FORMAT = {"bold": True, "bg_color": "#E8F5E9", "align": "center", "valign": "vcenter"}
@@ -86,6 +88,7 @@ class _Details:
     signers: dict = field(default_factory=lambda: defaultdict(list))
     feedback: dict = field(default_factory=lambda: defaultdict(list))
     progress: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
 
 
 def _details(campaign: Campaign, ids: list[int]) -> _Details:
@@ -113,9 +116,28 @@ def _details(campaign: Campaign, ids: list[int]) -> _Details:
         details.feedback[household_id].append((category, text, status, reply))
     p = HouseholdProgress
     details.progress = {row.household_id: row for row in db.session.execute(
-        select(p.household_id, p.visited, p.contacted, p.evidenced, p.pledged, p.last_outcome).where(
+        select(p.household_id, p.visited, p.contacted, p.evidenced, p.pledged, p.last_outcome, p.quiz_respondents,
+               p.quiz_passed, p.satisfaction_respondents, p.satisfied).where(
             p.campaign_id == campaign.id, _among(p.household_id, ids)))}
+    latest = select(func.max(QuizAnswer.id)).where(QuizAnswer.campaign_id == campaign.id,
+                                                   _among(QuizAnswer.household_id, ids)).group_by(QuizAnswer.household_id)
+    details.answers = {row.household_id: row for row in db.session.execute(
+        select(QuizAnswer.household_id, QuizAnswer.correct, QuizAnswer.passed, QuizAnswer.satisfaction,
+               Quiz.questions, Quiz.satisfaction_options)
+        .join(Quiz, Quiz.id == QuizAnswer.quiz_id).where(QuizAnswer.id.in_(latest)))}
     return details
+
+
+def _quiz_cells(answer, progress) -> tuple:
+    """答题得分 (2/3), 知晓 (是/否, as the ledger counts it), 满意度 (the option chosen) of a row's current answer."""
+    if answer is None:
+        return None, None, None
+    score = f"{answer.correct}/{len(answer.questions)}" if answer.passed is not None else None
+    knows = ("是" if progress.quiz_passed else "否") if progress is not None and progress.quiz_respondents else None
+    options = answer.satisfaction_options or []
+    satisfaction = options[answer.satisfaction] if answer.satisfaction is not None \
+        and answer.satisfaction < len(options) else None
+    return score, knows, satisfaction
 
 
 _OUTCOME = {outcome: outcome.label for outcome in Outcome}
@@ -159,7 +181,8 @@ def _rows(households: list, details: _Details, first: int, files_url: str):
                f'=HYPERLINK("{files_url}{photo}","有")' if photo else "无",
                "是" if standing.documented else "否",
                "；".join(f"[{_CATEGORY[f[0]]}] {f[1]}" for f in feedback) if feedback else None,
-               "；".join(f"已回复：{f[3]}" if f[3] else _STATUS[f[2]] for f in feedback) if feedback else None)
+               "；".join(f"已回复：{f[3]}" if f[3] else _STATUS[f[2]] for f in feedback) if feedback else None,
+               *_quiz_cells(details.answers.get(household_id), progress))
 
 
 def _summary(workbook, sheet, campaign: Campaign, area: Area) -> None:
@@ -180,10 +203,12 @@ def _summary(workbook, sheet, campaign: Campaign, area: Area) -> None:
         sheet.write_string(row, 0, first)
         sheet.write_string(row, 1, second)
         for col, name in ((2, "households"), (3, "in_scope"), (4, "visited"), (5, "contacted"), (7, "pledged"),
-                          (9, "documented"), (11, "revisit_due")):
+                          (9, "documented"), (11, "revisit_due"), (12, "quiz_respondents"), (13, "quiz_passed"),
+                          (15, "satisfaction_respondents"), (16, "satisfied")):
             sheet.write_number(row, col, c[name])
         shares = rates(c)
-        for col, name in ((6, "contacted"), (8, "pledged"), (10, "documented")):
+        for col, name in ((6, "contacted"), (8, "pledged"), (10, "documented"), (14, "knowledge"),
+                          (17, "satisfaction")):
             if shares[name] is not None:
                 sheet.write_number(row, col, shares[name], percent)
             else:

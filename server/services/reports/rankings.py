@@ -1,4 +1,5 @@
-"""红黑榜: communities and grids ranked by 入户率 and 三有率, with the change since a week ago."""
+"""红黑榜: communities and grids ranked by 入户率 and 三有率, with the change since a week ago, and 知晓率 and 满意度
+beside them with their respondents."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,6 +24,10 @@ class Ranked:
     documented_rate: float | None
     contact_rate_week_ago: float | None
     documented_rate_week_ago: float | None
+    quiz_respondents: int = 0
+    knowledge_rate: float | None = None
+    satisfaction_respondents: int = 0
+    satisfaction_rate: float | None = None
 
     @property
     def contact_change(self) -> float | None:
@@ -63,5 +68,14 @@ def rankings(campaign: Campaign, area: Area, level: AreaLevel, today: dt.date | 
         ranked.append(Ranked(a, in_scope, contacted, documented, rate(contacted, in_scope),
                              rate(documented, in_scope),
                              rate(contacted - int(gained.contacted or 0) if gained else contacted, in_scope),
-                             rate(documented - int(gained.documented or 0) if gained else documented, in_scope)))
+                             rate(documented - int(gained.documented or 0) if gained else documented, in_scope),
+                             *_opinion(c)))
     return sorted(ranked, key=lambda r: (-(r.contact_rate or 0), -(r.documented_rate or 0), r.area.path))
+
+
+def _opinion(counters: LedgerArea | None) -> tuple:
+    """知晓率 and 满意度 of a roll-up, each after its respondents: (答题户, 知晓率, 满意度答题户, 满意度)."""
+    if counters is None:
+        return 0, None, 0, None
+    return (counters.quiz_respondents, rate(counters.quiz_passed, counters.quiz_respondents),
+            counters.satisfaction_respondents, rate(counters.satisfied, counters.satisfaction_respondents))

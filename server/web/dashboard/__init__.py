@@ -69,5 +69,5 @@ def optional_selection() -> Selection | None:
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
     from . import (areas, assignments, campaigns, exports, feedback, imports, overview,  # noqa: F401
-                   positions, roster, team, work)
+                   positions, quiz, roster, team, work)
 

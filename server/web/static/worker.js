@@ -290,6 +290,34 @@
         buttons[1].addEventListener("click", function () { count.textContent = Math.min(99, Number(count.textContent) + 1); });
         box.appendChild(row);
       });
+      var quiz = app.campaign.quiz, quizBox = document.getElementById("quiz-questions");
+      function choices(name, legend, options) {
+        var set = document.createElement("fieldset"), title = document.createElement("legend");
+        set.className = "qm-relations";
+        set.setAttribute("data-testid", "quiz-" + name);
+        title.className = "qm-label";
+        title.textContent = legend;
+        set.appendChild(title);
+        options.forEach(function (option, index) {
+          var label = document.createElement("label"), input = document.createElement("input");
+          label.className = "qm-choice";
+          input.type = "radio"; input.name = "quiz-" + name; input.value = String(index);
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(option));
+          set.appendChild(label);
+        });
+        quizBox.appendChild(set);
+      }
+      if (quiz) {
+        document.getElementById("quiz").hidden = false;
+        document.getElementById("quiz-version").textContent = "第 " + quiz.version + " 版";
+        quiz.questions.forEach(function (q, i) { choices("q" + i, (i + 1) + ". " + q.text, q.options); });
+        if (quiz.satisfaction_question) { choices("satisfaction", quiz.satisfaction_question, quiz.satisfaction_options); }
+      }
+      function chosen(name) {
+        var input = form.querySelector("input[name='quiz-" + name + "']:checked");
+        return input ? Number(input.value) : null;
+      }
       var next = app.households.filter(function (h) {
         return h.id !== householdId && h.occupancy !== "vacant" && (!h.progress || !h.progress.contacted);
       });
@@ -299,11 +327,11 @@
 
       form.addEventListener("change", function () {
         var contacted = form.outcome.value === "contacted";
-        document.querySelectorAll(".qw-contacted").forEach(function (s) { s.hidden = !contacted; });
+        document.querySelectorAll(".qw-contacted").forEach(function (s) { s.hidden = !contacted || (s.id === "quiz" && !quiz); });
       });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        ["error-outcome", "error-materials", "error-pledge"].forEach(function (id) { showError(id, ""); });
+        ["error-outcome", "error-materials", "error-pledge", "error-quiz"].forEach(function (id) { showError(id, ""); });
         var outcome = form.outcome.value, note = document.getElementById("note").value.trim();
         var materials = [];
         box.querySelectorAll("b[data-code]").forEach(function (b) {
@@ -317,6 +345,14 @@
         var visit = { id: uuid(), campaign_id: app.campaign.id, household_id: householdId, outcome: outcome,
                       visited_at: new Date().toISOString(), materials: outcome === "contacted" ? materials : [],
                       location: location_, note: note || null };
+        if (outcome === "contacted" && quiz) {
+          var answers = quiz.questions.map(function (q, i) { return chosen("q" + i); });
+          var given = answers.filter(function (a) { return a !== null; }).length, satisfaction = chosen("satisfaction");
+          if (given && given < answers.length) { showError("error-quiz", "请回答全部 " + answers.length + " 道题，或都不答"); return; }
+          if (given || satisfaction !== null) {
+            visit.quiz = { quiz_version: quiz.version, answers: given ? answers : [], satisfaction: satisfaction };
+          }
+        }
         var category = document.getElementById("feedback-category").value, text = document.getElementById("feedback-text").value.trim();
         if (outcome === "contacted" && category && text) { visit.feedback = { category: category, text: text }; }
         var item = { id: visit.id, label: household.label, outcomeLabel: OUTCOMES[outcome], visit: visit, photo: photo,
