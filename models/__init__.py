@@ -13,6 +13,7 @@ from .household import Household, Occupancy, household_label, new_door_token
 from .ledger import (COUNTERS, DAY_COUNTERS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay, Standing,
                      evidences)
 from .pledge import Pledge, PledgeChannel, Relation
+from .spot_check import CheckReason, ResidentAnswer, ResidentWord, SpotCheck, SpotCheckRound
 from .stored_file import FileKind, StoredFile
 from .user import FIELD_ROLES, InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
 from .visit import Outcome, Visit, VisitMaterial
@@ -25,5 +26,5 @@ __all__ = [
     "Area", "AreaLevel", "Base", "Building", "ColumnMapping", "PositionSource", "Campaign", "CampaignStatus", "CommunityType",
     "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "NoticeText", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
-    "utcnow",
+    "utcnow", "CheckReason", "ResidentAnswer", "ResidentWord", "SpotCheck", "SpotCheckRound",
 ]

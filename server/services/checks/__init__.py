@@ -1,0 +1,27 @@
+"""Did it really happen: spot checks (复核) of visits, their results, and the resident's word on the door page."""
+
+from .results import (Agreement, CheckAlreadyDone, CheckInputError, Disputed, agreement, check_queue, checks_of,
+                      disputed_visits, record_check)
+from .resident_word import LastVisit, NoVisitToAnswer, answer_last_visit, queue_disputed, shown_last_visit
+from .sampling import CheckerIsTheWorker, assign_checker, draw_round, sample_visits
+
+__all__ = [
+    "Agreement",
+    "CheckAlreadyDone",
+    "CheckInputError",
+    "CheckerIsTheWorker",
+    "Disputed",
+    "LastVisit",
+    "NoVisitToAnswer",
+    "agreement",
+    "answer_last_visit",
+    "assign_checker",
+    "check_queue",
+    "checks_of",
+    "disputed_visits",
+    "draw_round",
+    "queue_disputed",
+    "record_check",
+    "sample_visits",
+    "shown_last_visit",
+]
