@@ -1,17 +1,17 @@
-"""After any sequence of visits, pledges, replays, vacancy confirmations and their reversals, and purges, every
-roll-up equals the sum of its parts and a fresh count, and every page, answer and export says the same."""
+"""After any sequence of visits, pledges, replays, vacancy confirmations and their reversals, purges and visits found
+false by a spot check, every roll-up equals the sum of its parts and a fresh count, and every page, answer and export says the same."""
 import datetime as dt
 import random
 
 import pytest
 from sqlalchemy import func, select
 
-from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy
+from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy, Visit
 from server.extensions import db as _db
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.files.storage import storage as app_storage
 from server.services.ledger.counters import rate
-from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
+from server.services.ledger.rebuild import expected_rollups, rebuild_ledger, strike_visit
 from server.services.privacy.retention import PurgeReport, purge_step
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
@@ -77,8 +77,8 @@ def _percent(share):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_and_purges(client, app, field,
-                                                                                                 seed):
+def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_purges_and_false_visits(
+        client, app, field, seed):
     rng = random.Random(seed)
     actors = [(field.users[name], households) for name, households in (
         ("worker_a1", field.households_a1), ("volunteer_a", field.households_a1 + field.households_a2),
@@ -86,7 +86,7 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
     everyone = field.households_a1 + field.households_a2 + field.households_b1
     files = {}
     sent = []
-    done = dict.fromkeys(("confirmed", "reverted", "purged"), 0)
+    done = dict.fromkeys(("confirmed", "reverted", "purged", "found_false"), 0)
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
     storage = app_storage()
     for step in range(90):
@@ -113,7 +113,14 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
                 _db.session.commit()
             done["purged"] += 1
             continue
-        if sent and roll < 0.36:
+        if sent and roll < 0.26:  # a spot check finds a visit false
+            visit = _db.session.get(Visit, rng.choice(sent)[0]["id"])
+            if visit.found_false_at is None:
+                strike_visit(visit, dt.datetime.now(dt.timezone.utc))
+                _db.session.commit()
+                done["found_false"] += 1
+            continue
+        if sent and roll < 0.4:
             payload, who = rng.choice(sent)  # a phone retrying
             response = client.post(f"{API}/visits", json=payload, headers=who)
             assert response.status_code == 200
