@@ -70,3 +70,25 @@ def test_answering_is_rate_limited_per_door(client, app, field):
         client.delete_cookie("qm_door_browser")
         statuses.append(_answer(client, household.token, "confirmed").status_code)
     assert statuses[:5] == [303] * 5 and statuses[5] == 429
+
+
+def test_the_head_sees_the_disputed_visit_and_the_queue_and_draws_a_round(client, app, field):
+    from tests.staff import sign_in
+
+    household = field.households_a1[0]
+    visit_id = _visit(client, app, field, household)
+    _answer(client, household.token, "denied")
+    sign_in(client, "head_a")
+    page = client.get(f"/dashboard/checks?campaign={field.campaign.id}&area={field.community_a.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'data-testid="disputed-visit" data-visit="{visit_id}"' in html
+    assert f'data-testid="queued-check" data-visit="{visit_id}"' in html and "居民反映未来访" in html
+    response = client.post(f"/dashboard/checks/draw?campaign={field.campaign.id}&area={field.community_a.id}",
+                           data={"csrf_token": csrf_token_of(html), "seed": "9"})
+    assert response.status_code == 303
+    check = db.session.scalars(select(SpotCheck)).one()
+    assert check.round.seed == 9 and check.checker_id == field.users["head_a"].id
+    other = app.test_client()
+    sign_in(other, "head_b")
+    assert f'data-visit="{visit_id}"' not in other.get(
+        f"/dashboard/checks?campaign={field.campaign.id}&area={field.community_b.id}").get_data(as_text=True)

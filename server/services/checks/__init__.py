@@ -2,11 +2,13 @@
 
 from .results import (Agreement, CheckAlreadyDone, CheckInputError, Disputed, agreement, check_queue, checks_of,
                       disputed_visits, record_check)
+from .board import Board, check_board
 from .resident_word import LastVisit, NoVisitToAnswer, answer_last_visit, queue_disputed, shown_last_visit
 from .sampling import CheckerIsTheWorker, assign_checker, draw_round, sample_visits
 
 __all__ = [
     "Agreement",
+    "Board",
     "CheckAlreadyDone",
     "CheckInputError",
     "CheckerIsTheWorker",
@@ -16,6 +18,7 @@ __all__ = [
     "agreement",
     "answer_last_visit",
     "assign_checker",
+    "check_board",
     "check_queue",
     "checks_of",
     "disputed_visits",

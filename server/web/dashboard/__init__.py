@@ -68,5 +68,6 @@ def optional_selection() -> Selection | None:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import areas, campaigns, exports, feedback, imports, overview, positions, roster, team, work  # noqa: F401
+    from . import (areas, campaigns, checks, exports, feedback, imports, overview, positions, roster, team,  # noqa: F401
+                   work)
 
