@@ -140,3 +140,28 @@ def test_a_resident_answers_once_per_visit_and_browser_and_a_denial_is_disputed(
     db.session.commit()
     assert [d.visit.id for d in disputed_visits(field.campaign, field.community_a)] == [visit_id]
     assert [d.visit.id for d in disputed_visits(field.campaign, field.community_b)] == []
+
+
+def test_a_checker_records_a_check_through_the_api_once_and_sees_no_one_elses(client, app, field):
+    _many(client, app, field)
+    head, volunteer = field.users["head_a"], field.users["volunteer_a"]
+    round_ = draw_round(field.campaign, field.community_a, head, seed=3, checkers=[volunteer, head])
+    db.session.commit()
+    headers = bearer(app, volunteer)
+    listed = client.get(f"{API}/checks", headers=headers).get_json()["checks"]
+    mine = {c.id for c in round_.checks if c.checker_id == volunteer.id}
+    assert {c["id"] for c in listed} == mine and all(c["worker_name"] == "王网格" for c in listed)
+    others = [c.id for c in round_.checks if c.checker_id != volunteer.id]
+    assert client.get(f"{API}/checks/{others[0]}", headers=headers).status_code == 404
+    photo = upload(client, headers, "photo")
+    body = {"client_id": str(uuid.uuid4()), "visited": True, "material_received": True, "signed_themselves": True,
+            "photo_file_id": photo, "location": {"lat": 30.27, "lng": 120.15}}
+    check_id = listed[0]["id"]
+    first = client.post(f"{API}/checks/{check_id}/result", json=body, headers=headers)
+    assert first.status_code == 201 and first.get_json()["agrees"] is True
+    assert client.post(f"{API}/checks/{check_id}/result", json=body, headers=headers).status_code == 200
+    other = client.post(f"{API}/checks/{check_id}/result", json={**body, "client_id": str(uuid.uuid4())},
+                        headers=headers)
+    assert other.status_code == 409 and other.get_json()["message"] == "这项复核已经记录过了"
+    assert client.post(f"{API}/checks/{others[0]}/result", json=body, headers=headers).status_code == 404
+    assert client.get(f"{API}/checks?done=true", headers=headers).get_json()["checks"][0]["id"] == check_id

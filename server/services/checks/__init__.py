@@ -1,7 +1,7 @@
 """Did it really happen: spot checks (复核) of visits, their results, and the resident's word on the door page."""
 
-from .results import (Agreement, CheckAlreadyDone, CheckInputError, Disputed, agreement, check_queue, checks_of,
-                      disputed_visits, record_check)
+from .results import (Agreement, CheckAlreadyDone, CheckCard, CheckInputError, Disputed, agreement, check_queue,
+                      checks_of, describe, disputed_visits, record_check)
 from .board import Board, check_board
 from .resident_word import LastVisit, NoVisitToAnswer, answer_last_visit, queue_disputed, shown_last_visit
 from .sampling import CheckerIsTheWorker, assign_checker, draw_round, sample_visits
@@ -10,6 +10,7 @@ __all__ = [
     "Agreement",
     "Board",
     "CheckAlreadyDone",
+    "CheckCard",
     "CheckInputError",
     "CheckerIsTheWorker",
     "Disputed",
@@ -21,6 +22,7 @@ __all__ = [
     "check_board",
     "check_queue",
     "checks_of",
+    "describe",
     "disputed_visits",
     "draw_round",
     "queue_disputed",

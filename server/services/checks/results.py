@@ -181,3 +181,21 @@ def disputed_visits(campaign: Campaign, area: Area) -> list[Disputed]:
                                        .order_by(SpotCheck.id.desc())).first()
             seen[visit.id] = Disputed(visit, household, answered_at, check)
     return list(seen.values())
+
+
+@dataclass
+class CheckCard:
+    """A check as its checker sees it: the door, the visit to confirm, and what was recorded then."""
+
+    check: SpotCheck
+    household: Household
+    worker_name: str
+    materials: list[str]
+    pledged_at_visit: bool
+
+
+def describe(check: SpotCheck) -> CheckCard:
+    visit = check.visit
+    household = db.session.get(Household, visit.household_id)
+    pledged = db.session.scalar(select(Pledge.id).where(Pledge.visit_id == visit.id).limit(1)) is not None
+    return CheckCard(check, household, visit.worker.name, [m.material.name for m in visit.materials], pledged)
