@@ -2,6 +2,7 @@
 included, each checked by someone other than its worker, who alone sees it; a visit found false leaves the counts
 and the ledger still equals a recount."""
 import datetime as dt
+import io
 import uuid
 
 import pytest
@@ -165,3 +166,29 @@ def test_a_checker_records_a_check_through_the_api_once_and_sees_no_one_elses(cl
     assert other.status_code == 409 and other.get_json()["message"] == "这项复核已经记录过了"
     assert client.post(f"{API}/checks/{others[0]}/result", json=body, headers=headers).status_code == 404
     assert client.get(f"{API}/checks?done=true", headers=headers).get_json()["checks"][0]["id"] == check_id
+
+
+def test_a_checker_completes_a_check_on_the_revisit_page_and_a_false_visit_leaves_the_counts(client, app, field):
+    from tests.conftest import csrf_token_of
+    from tests.field import jpeg
+    from tests.staff import sign_in
+
+    visit_id = _visit(client, app, field, "worker_a1", field.households_a1[0])
+    check = SpotCheck(visit_id=visit_id, reason=CheckReason.SAMPLE, checker_id=field.users["head_a"].id)
+    db.session.add(check)
+    db.session.commit()
+    sign_in(client, "head_a")
+    assert field.households_a1[0].label in client.get("/checks/").get_data(as_text=True)
+    html = client.get(f"/checks/{check.id}").get_data(as_text=True)
+    client_id = html.split('name="client_id" value="')[1].split('"')[0]
+    form = {"csrf_token": csrf_token_of(html), "client_id": client_id, "visited": "no", "lat": "30.27",
+            "lng": "120.15", "photo": (io.BytesIO(jpeg()), "photo.jpg")}
+    response = client.post(f"/checks/{check.id}", data=form, content_type="multipart/form-data")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert check.visited is False and check.photo_file_id and check.lat == 30.27
+    assert check.visit.found_false_at is not None
+    assert db.session.get(LedgerArea, (field.campaign.id, field.grid_a1.id)).contacted == 0
+    other = app.test_client()
+    sign_in(other, "head_b")
+    assert other.get(f"/checks/{check.id}").status_code == 404

@@ -1,7 +1,7 @@
 """Did it really happen: spot checks (复核) of visits, their results, and the resident's word on the door page."""
 
 from .results import (Agreement, CheckAlreadyDone, CheckCard, CheckInputError, Disputed, agreement, check_queue,
-                      checks_of, describe, disputed_visits, record_check)
+                      checks_of, describe, disputed_visits, record_check, record_check_from_page)
 from .board import Board, check_board
 from .resident_word import LastVisit, NoVisitToAnswer, answer_last_visit, queue_disputed, shown_last_visit
 from .sampling import CheckerIsTheWorker, assign_checker, draw_round, sample_visits
@@ -27,6 +27,7 @@ __all__ = [
     "draw_round",
     "queue_disputed",
     "record_check",
+    "record_check_from_page",
     "sample_visits",
     "shown_last_visit",
 ]

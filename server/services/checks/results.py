@@ -15,6 +15,7 @@ from sqlalchemy import select
 from models import (Area, Campaign, FileKind, Household, Pledge, ResidentAnswer, ResidentWord, SpotCheck, StoredFile,
                     User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
+from server.services.files.uploads import UploadRejected, store_upload
 from server.services.ledger import rate, strike_visit
 from server.services.reports.coverage import households_under_clause
 
@@ -105,6 +106,22 @@ def record_check(check: SpotCheck, checker: User, form: dict, now: dt.datetime |
     if visited is False:
         strike_visit(visit, now)
     return True
+
+
+def record_check_from_page(check: SpotCheck, checker: User, form: dict, photo: bytes | None, storage,
+                           max_bytes: int) -> bool:
+    """``record_check`` from the re-visit page, whose photo comes as the file itself: kept first, then named. Flushes.
+
+    Raises:
+        CheckInputError: as ``record_check``, or the photo is refused.
+    """
+    if photo and check.checked_at is None:
+        try:
+            stored = store_upload(checker, FileKind.PHOTO, photo, storage, max_bytes)
+        except UploadRejected as refused:
+            raise CheckInputError({"photo": str(refused)}) from refused
+        form = {**form, "photo_file_id": stored.id}
+    return record_check(check, checker, form)
 
 
 # -- reading -------------------------------------------------------------------------------------------------
