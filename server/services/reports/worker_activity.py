@@ -74,7 +74,7 @@ def _visits(campaign: Campaign, area):
 
 
 def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
-    """Per worker and day: visits, contacts, pledges and documented visits."""
+    """Per worker and day: visits, contacts, pledges and documented visits (not those a spot check found false)."""
     with_material = set(db.session.scalars(select(VisitMaterial.visit_id).join(Visit).where(
         Visit.campaign_id == campaign.id, Visit.household_id.in_(households_under_clause(area)))))
     with_pledge = set(db.session.scalars(select(Pledge.visit_id).where(
@@ -82,6 +82,8 @@ def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
         Pledge.household_id.in_(households_under_clause(area)))))
     days: dict[tuple[int, dt.date], WorkerDay] = {}
     for visit, worker, _ in _visits(campaign, area):
+        if visit.found_false_at is not None:  # a spot check found nobody came: not work done
+            continue
         row = days.setdefault((worker.id, local_day(visit.visited_at)), WorkerDay(worker, local_day(visit.visited_at)))
         row.visits += 1
         if visit.outcome is Outcome.CONTACTED:
