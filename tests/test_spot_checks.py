@@ -192,3 +192,28 @@ def test_a_checker_completes_a_check_on_the_revisit_page_and_a_false_visit_leave
     other = app.test_client()
     sign_in(other, "head_b")
     assert other.get(f"/checks/{check.id}").status_code == 404
+
+
+def test_a_checks_photo_is_never_swept_as_unused_and_its_photo_and_gps_go_with_the_campaigns(client, app, field):
+    from server.services.files.storage import storage
+    from server.services.files.sweep import sweep_unused_rows
+    from server.services.privacy.retention import PurgeReport, purge_step
+    from models import StoredFile
+
+    visit_id = _visit(client, app, field, "worker_a1", field.households_a1[0])
+    photo = upload(client, bearer(app, field.users["head_a"]), "photo")
+    check = SpotCheck(visit_id=visit_id, reason=CheckReason.SAMPLE, checker_id=field.users["head_a"].id)
+    db.session.add(check)
+    db.session.commit()
+    record_check(check, field.users["head_a"], {"client_id": str(uuid.uuid4()), "visited": "yes",
+                                                "photo_file_id": photo, "lat": "30.2", "lng": "120.1"})
+    db.session.commit()
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
+    assert sweep_unused_rows(later) == 0
+    moment, report = dt.datetime.combine(field.campaign.end_date + dt.timedelta(days=2), dt.time(),
+                                         dt.timezone.utc), PurgeReport()
+    while purge_step(field.campaign, 0, storage(), moment, report):
+        db.session.commit()
+    db.session.expire_all()
+    assert (check.lat, check.lng) == (None, None)
+    assert db.session.get(StoredFile, photo).purged_at is not None
