@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from models import ResidentAnswer, ResidentWord, SpotCheck
 from server.extensions import db
+from server.services.reports import flags
 from tests.conftest import csrf_token_of
 from tests.field import bearer, visit_payload
 
@@ -50,6 +51,9 @@ def test_a_denial_is_kept_once_per_browser_and_queued_for_a_spot_check(client, a
     assert "您已回答：没有人来过" in client.get(f"/q/{household.token}").get_data(as_text=True)
     checks = db.session.scalars(select(SpotCheck)).all()
     assert [(c.visit_id, c.reason.value, c.round_id) for c in checks] == [(visit_id, "disputed", None)]
+    disputed = [f for f in flags(field.campaign, field.community_a) if f.kind == "disputed"]
+    assert [(f.label, f.worker.name, [v.id for v in f.visits]) for f in disputed] == [
+        ("居民反映没有人来过", "王网格", [visit_id])]
     client.delete_cookie("qm_door_browser")  # another browser may answer too
     assert _answer(client, household.token, "confirmed").status_code == 303
     assert db.session.scalar(select(func.count()).select_from(ResidentAnswer)) == 2
