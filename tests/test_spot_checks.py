@@ -195,10 +195,10 @@ def test_a_checker_completes_a_check_on_the_revisit_page_and_a_false_visit_leave
 
 
 def test_a_checks_photo_is_never_swept_as_unused_and_its_photo_and_gps_go_with_the_campaigns(client, app, field):
+    from models import StoredFile
     from server.services.files.storage import storage
     from server.services.files.sweep import sweep_unused_rows
     from server.services.privacy.retention import PurgeReport, purge_step
-    from models import StoredFile
 
     visit_id = _visit(client, app, field, "worker_a1", field.households_a1[0])
     photo = upload(client, bearer(app, field.users["head_a"]), "photo")

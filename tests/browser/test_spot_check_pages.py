@@ -1,5 +1,6 @@
 """Did it really happen, in Chromium: a resident says nobody came, and the head sees it disputed and queued; a
 checker completes a check on the re-visit page with the phone's position."""
+import pytest
 from sqlalchemy import select
 
 from models import Area, Building, CheckReason, Household, SpotCheck, User, Visit
@@ -8,8 +9,6 @@ from server.services.canvassing.resident import active_campaign
 from server.services.checks.resident_word import last_visit
 from server.services.demo.city import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
-
-import pytest
 
 pytestmark = pytest.mark.browser
 
