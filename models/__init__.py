@@ -15,6 +15,7 @@ from .ledger import (COUNTERS, DAY_COUNTERS, QUIZ_FLAGS, HouseholdProgress, Ledg
                      evidences)
 from .pledge import Pledge, PledgeChannel, Relation
 from .quiz import SATISFACTION_SCALE, SATISFIED_TOP, Quiz, QuizAnswer, QuizChannel
+from .spot_check import CheckReason, ResidentAnswer, ResidentWord, SpotCheck, SpotCheckRound
 from .stored_file import FileKind, StoredFile
 from .user import FIELD_ROLES, InviteCode, LoginLock, LoginSession, Role, RosterSheet, SessionChannel, User, user_area
 from .visit import Outcome, Visit, VisitMaterial
@@ -29,4 +30,5 @@ __all__ = [
     "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "NoticeText", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow", "Quiz", "QuizAnswer", "QuizChannel", "SATISFACTION_SCALE", "SATISFIED_TOP",
+    "CheckReason", "ResidentAnswer", "ResidentWord", "SpotCheck", "SpotCheckRound",
 ]

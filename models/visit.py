@@ -45,6 +45,8 @@ class Visit(Base):
     request_sha256: Mapped[str] = mapped_column(String(64))
     # The household's progress right after this visit: part of the answer a replay gets again.
     progress_json: Mapped[str] = mapped_column(Text)
+    # A spot check found that nobody came: the visit counts in no ledger from then on.
+    found_false_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     materials: Mapped[list["VisitMaterial"]] = relationship(cascade="all, delete-orphan")
     worker: Mapped["User"] = relationship()  # noqa: F821 (resolved by the registry)

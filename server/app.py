@@ -107,6 +107,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from server.web.assets import bp as assets_bp
     from server.web.auth import bp as auth_bp
+    from server.web.checks import bp as checks_bp
     from server.web.dashboard import bp as dashboard_bp
     from server.web.dashboard import register_views as register_dashboard_views
     from server.web.door import bp as door_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(door_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(worker_bp)
+    app.register_blueprint(checks_bp)
     register_dashboard_views()
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(assets_bp)

@@ -21,6 +21,8 @@ FEATURES_OFF = ("accelerometer", "autoplay", "browsing-topics", "camera", "displ
                 "usb", "xr-spatial-tracking")
 #: The worker's pages take the door photo and the visit's position: camera and geolocation, for this site only.
 WORKER_FEATURES = ("camera", "geolocation")
+#: The blueprints of those pages: the worker's, and the checker's re-visit form (复核), which takes its own photo and GPS.
+FIELD_BLUEPRINTS = ("worker", "checks")
 
 
 def content_security_policy(tile_url: str = "") -> str:
@@ -74,7 +76,7 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers["Permissions-Policy"] = worker_pages if request.blueprint == "worker" else pages
+        response.headers["Permissions-Policy"] = worker_pages if request.blueprint in FIELD_BLUEPRINTS else pages
         if request.endpoint not in CACHEABLE_ENDPOINTS:
             response.headers["Cache-Control"] = "no-store"
         if production and request.is_secure:  # HTTPS seen directly, or from a trusted proxy (TRUSTED_PROXIES)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from models import CheckReason, SpotCheck, utcnow
 from server.extensions import db
 from server.services.access.accounts import InvalidCredentials, authenticate, issue_invite_code
 from server.services.access.audit import record
@@ -66,8 +67,17 @@ def seed(client, app, field) -> Seeded:
     record(field.users["head_a"], "view_household", "household", household.id, ip="198.51.100.23")
     with pytest.raises(InvalidCredentials):  # a wrong password from an address of its own leaves a login lock
         authenticate("head_b", "not-her-password", "203.0.113.45")
+    check = SpotCheck(visit_id=answer.get_json()["visit"]["id"], reason=CheckReason.SAMPLE,
+                      checker_id=field.users["head_a"].id, checked_at=utcnow(), client_id="seeded-check-0001",
+                      visited=True, agrees=True, lat=30.1234567, lng=121.7654321, note="复核备注丁戊",
+                      photo_file_id=upload(client, bearer(app, field.users["head_a"]), "photo"))
+    db.session.add(check)
     db.session.commit()
     personal = {
+        "spot_check.lat": ["30.12345"],
+        "spot_check.lng": ["121.76543"],
+        "spot_check.photo_file_id": [check.photo_file_id],
+        "spot_check.note": ["复核备注丁戊"],
         "household.head_name": ["诸葛三甲"],
         "household.head_phone": ["13611113333"],
         "household.head_phone_index": [household.head_phone_index],
@@ -89,7 +99,8 @@ def seed(client, app, field) -> Seeded:
     }
     values = {"household_id": household.id, "building_id": household.building_id, "area_id": field.community_a.id,
               "token": household.token, "scanned": household.token, "code": code, "file_id": photo,
-              "name": "MP_verify_x", "campaign_id": field.campaign.id}
+              "name": "MP_verify_x", "campaign_id": field.campaign.id,
+              "check_id": check.id}
     return Seeded(values, personal, answer.data)
 
 

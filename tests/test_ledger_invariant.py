@@ -1,20 +1,21 @@
-"""After any sequence of visits, pledges, quiz answers, replays, vacancy confirmations and their reversals, and purges, every
-roll-up equals the sum of its parts and a fresh count, and every page, answer and export says the same."""
+"""After any sequence of visits, pledges, quiz answers, replays, vacancy confirmations and their reversals, purges and
+visits found false by a spot check, every roll-up equals the sum of its parts and a fresh count, and every page, answer
+and export says the same."""
 import datetime as dt
 import random
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-import uuid
-
-from models import COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy, QuizChannel
+from models import (COUNTERS, Area, AreaLevel, Building, LedgerArea, LedgerBuilding, LedgerDay, Occupancy, QuizChannel,
+                    Visit)
 from server.extensions import db as _db
 from server.services.canvassing.occupancy import confirm_vacant, revert_vacant
 from server.services.canvassing.quiz import answer_quiz
 from server.services.files.storage import storage as app_storage
 from server.services.ledger.counters import rate
-from server.services.ledger.rebuild import expected_rollups, rebuild_ledger
+from server.services.ledger.rebuild import expected_rollups, rebuild_ledger, strike_visit
 from server.services.privacy.retention import PurgeReport, purge_step
 from tests import ledger_pages
 from tests.field import bearer, upload, visit_payload
@@ -90,8 +91,8 @@ def _random_answer(rng) -> dict:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_and_purges(client, app, field,
-                                                                                                 seed):
+def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_reversals_purges_and_false_visits(
+        client, app, field, seed):
     rng = random.Random(seed)
     asks = random.Random(seed + 1000)  # the quiz's draws, apart from those of the original sequence
     give_quiz(field.campaign, pass_mark=asks.choice([1, 2]))
@@ -102,7 +103,8 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
     everyone = field.households_a1 + field.households_a2 + field.households_b1
     files = {}
     sent = []
-    done = dict.fromkeys(("confirmed", "reverted", "purged", "answered at the door", "answered again"), 0)
+    done = dict.fromkeys(("confirmed", "reverted", "purged", "found_false", "answered at the door", "answered again"),
+                         0)
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
     storage = app_storage()
     for step in range(90):
@@ -140,6 +142,13 @@ def test_the_ledger_and_every_page_hold_after_random_visits_replays_vacancies_re
                                                             key)[1]
                 answered.append((household, block, key))
             _db.session.commit()
+            continue
+        if sent and roll < 0.31:  # a spot check finds a visit false
+            visit = _db.session.get(Visit, rng.choice(sent)[0]["id"])
+            if visit.found_false_at is None:
+                strike_visit(visit, dt.datetime.now(dt.timezone.utc))
+                _db.session.commit()
+                done["found_false"] += 1
             continue
         if sent and roll < 0.4:
             payload, who = rng.choice(sent)  # a phone retrying

@@ -140,7 +140,7 @@ def test_no_answer_but_the_static_files_may_be_stored_by_a_browser_or_a_proxy(cl
 
 
 @pytest.mark.parametrize("caller", HEADER_CALLERS)
-def test_camera_and_geolocation_are_allowed_to_the_worker_pages_only_and_every_other_feature_to_none(
+def test_camera_and_geolocation_are_allowed_to_the_worker_and_checker_pages_only_and_every_other_feature_to_none(
         client, app, field, caller):
     from tests.crawl import become, crawl, seed
 
@@ -148,7 +148,7 @@ def test_camera_and_geolocation_are_allowed_to_the_worker_pages_only_and_every_o
     headers = become(client, app, field, caller)
     for rule, response in crawl(client, values, field, headers):
         policy = dict(item.split("=", 1) for item in response.headers["Permissions-Policy"].split(", "))
-        worker_page = rule.startswith("/w/")
+        worker_page = rule.startswith(("/w/", "/checks/"))
         assert policy.pop("camera") == policy.pop("geolocation") == ("(self)" if worker_page else "()"), rule
         assert set(policy.values()) == {"()"} and {"microphone", "payment", "usb"} <= set(policy), rule
 

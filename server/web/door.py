@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
-from models import FeedbackCategory, Relation
+from models import FeedbackCategory, Relation, ResidentWord
 from server.errors import error_payload
 from server.extensions import db, limiter
 from server.services.access.audit import record_read
 from server.services.access.scope import household_in_scope
 from server.services.canvassing.feedback import door_feedback
 from server.services.canvassing.quiz import AnswerElsewhere, QuizInvalid, answer_from_door, door_quiz
+from server.services.checks import NoVisitToAnswer, answer_last_visit, shown_last_visit
 from server.services.canvassing.resident import (PRIVACY_NOTICE, FormKeyElsewhere, NoActiveCampaign, ResidentInputError,
                                                  active_campaign, feedback_from_door, sign_from_door)
 from server.services.files.storage import storage
@@ -42,17 +44,32 @@ def _household_or_dead_page(token: str):
     return household
 
 
+#: The cookie that tells one browser from another on the door page: one answer per visit and browser.
+BROWSER_COOKIE = "qm_door_browser"
+
+
+def _browser_key() -> str:
+    return request.cookies.get(BROWSER_COOKIE) or request.form.get("browser_key") or ""
+
+
 def _resident_page(household, status: int = 200, errors: dict | None = None, entered: dict | None = None):
     campaign = active_campaign(household)
+    browser_key = _browser_key() or uuid.uuid4().hex
     notice = campaign.current_notice_text if campaign else None
     quiz, answered = door_quiz(household, campaign)
-    return render_template(
+    page = render_template(
         "door_resident.html", household=household, shown=household_view(household, "resident"), campaign=campaign,
         notice=notice,
         pledge_text=campaign.current_pledge_text if campaign else None, relations=list(Relation),
         categories=list(FeedbackCategory), feedback=door_feedback(household), privacy_notice=PRIVACY_NOTICE,
         pledge_key=uuid.uuid4().hex, feedback_key=uuid.uuid4().hex, errors=errors or {},
-        entered=entered or {}, quiz=quiz, answered=answered, quiz_key=uuid.uuid4().hex), status
+        entered=entered or {}, quiz=quiz, answered=answered, quiz_key=uuid.uuid4().hex,
+        last_visit=shown_last_visit(household, campaign, browser_key), browser_key=browser_key)
+    response = make_response(page, status)
+    if request.cookies.get(BROWSER_COOKIE) != browser_key:
+        response.set_cookie(BROWSER_COOKIE, browser_key, max_age=3 * 365 * 86400, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
 
 
 @bp.get("/q/<token>")
@@ -174,6 +191,33 @@ def leave_feedback(token: str):
         return jsonify({"id": feedback.id, "status": feedback.status.value}), 201
     flash("已收到您的意见，社区回复后会显示在本页“我的意见”中", "info")
     return redirect(url_for("door.open_door", token=token, _anchor="my-feedback"), 303)
+
+
+@bp.post("/q/<token>/visit-answer")
+@limiter.limit("5/minute", key_func=_door_and_address_key)
+@limiter.limit("30/minute")
+def answer_visit(token: str):
+    """The resident's word on the door's last visit: 属实 (``confirmed``) or 没有人来过 (``denied``), once per browser."""
+    household = _household_or_dead_page(token)
+    form = _form()
+    try:
+        word = ResidentWord(form.get("word"))
+    except ValueError:
+        if request.is_json:
+            return _invalid_json({"word": "请选择“属实”或“没有人来过”"})
+        abort(422, description="请选择“属实”或“没有人来过”")
+    key = request.cookies.get(BROWSER_COOKIE) or str(form.get("browser_key") or "")
+    try:
+        answer, created = answer_last_visit(household, active_campaign(household), str(form.get("visit_id") or ""),
+                                            key[:64], word)
+    except NoVisitToAnswer:
+        db.session.rollback()
+        abort(404, description="这次来访记录已不在本页，请刷新后重试")
+    db.session.commit()
+    if request.is_json:
+        return jsonify({"word": answer.word.value, "created": created}), 201 if created else 200
+    flash("谢谢您的回答！" + ("社区会尽快核实。" if answer.word is ResidentWord.DENIED else ""), "info")
+    return redirect(url_for("door.open_door", token=token, _anchor="last-visit"), 303)
 
 
 @bp.get("/pledges/<code>")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, union
 
-from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Feedback, Household, Pledge, StoredFile, User,
-                    Visit)
+from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Feedback, Household, Pledge, SpotCheck,
+                    StoredFile, User, Visit)
 from server.extensions import db
 
 #: What a person is told when the object asked for is missing or outside their areas, by kind.
@@ -24,6 +24,7 @@ NOT_FOUND = {
     "campaign": "没有这个活动，或它不在您的范围内",
     "feedback": "没有这条意见，或它不在您的范围内",
     "worker": "没有这个网格员，或他不在您的范围内",
+    "spot_check": "没有这项复核任务，或它没有分配给您",
     "file": None,  # the stock 404 message: a photo's address says nothing about whose it is
 }
 
@@ -173,3 +174,28 @@ def get_file(user: User, file_id: str) -> StoredFile:
     if stored is None or not any(household_in_scope(user, household) for household in households):
         raise OutOfScope(file_id, NOT_FOUND["file"])
     return stored
+
+
+def get_spot_check(user: User, check_id: int) -> SpotCheck:
+    """A spot check assigned to the user: a checker sees only their own checks, whoever else may see the visit.
+
+    Raises:
+        OutOfScope: no such check, or assigned to someone else (or to nobody yet).
+    """
+    check = db.session.get(SpotCheck, check_id)
+    if check is None or check.checker_id != user.id:
+        raise OutOfScope(check_id, NOT_FOUND["spot_check"])
+    return check
+
+
+def get_queued_check(user: User, check_id: int) -> SpotCheck:
+    """A spot check of a visit in the user's areas, for a head or admin to assign.
+
+    Raises:
+        OutOfScope: no such check, the user does not use the dashboard, or the visit's household outside their areas.
+    """
+    check = db.session.get(SpotCheck, check_id)
+    if (check is None or not user.role.may_read_dashboard
+            or not household_in_scope(user, db.session.get(Household, check.visit.household_id))):
+        raise OutOfScope(check_id, NOT_FOUND["spot_check"])
+    return check

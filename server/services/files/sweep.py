@@ -1,4 +1,4 @@
-"""Sweeping stored files nobody uses: uploads never attached to a visit or pledge, and bytes with no row.
+"""Sweeping stored files nobody uses: uploads never attached to a visit, pledge or spot check, and bytes with no row.
 
 A phone uploads a photo, then posts the visit; if the visit never arrives (the
 worker gave up, the phone was lost) the upload is an orphan. It is kept for a grace
@@ -11,7 +11,7 @@ import itertools
 
 from sqlalchemy import delete, exists, select
 
-from models import Pledge, StoredFile, Visit
+from models import Pledge, SpotCheck, StoredFile, Visit
 from server.extensions import db
 
 BATCH = 1000
@@ -22,6 +22,7 @@ def _unreferenced(cutoff: dt.datetime):
         StoredFile.created_at < cutoff,
         ~exists().where(Visit.photo_file_id == StoredFile.id),
         ~exists().where(Pledge.signature_file_id == StoredFile.id),
+        ~exists().where(SpotCheck.photo_file_id == StoredFile.id),
     ).order_by(StoredFile.id).limit(BATCH)
 
 

@@ -1,7 +1,7 @@
 """The live ledger (台账): counters that move with every visit, and their recount."""
 
 from .counters import LedgerView, ledger_view, local_day, rate, rates
-from .rebuild import days_counted_in_scope, rebuild_ledger, refresh_population
+from .rebuild import days_counted_in_scope, rebuild_ledger, refresh_population, strike_visit
 
 __all__ = [
     "LedgerView",
@@ -12,4 +12,5 @@ __all__ = [
     "rates",
     "rebuild_ledger",
     "refresh_population",
+    "strike_visit",
 ]

@@ -14,10 +14,11 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from models import (COUNTERS, DAY_COUNTERS, Area, Building, Campaign, Household, HouseholdProgress, LedgerArea,
-                    LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, QuizAnswer, Standing, Visit, VisitMaterial)
+from models import (COUNTERS, DAY_COUNTERS, QUIZ_FLAGS, Area, Building, Campaign, Household, HouseholdProgress,
+                    LedgerArea, LedgerBuilding, LedgerDay, Occupancy, Outcome, Pledge, QuizAnswer, Standing, Visit, VisitMaterial)
 from server.extensions import db
-from server.services.ledger.counters import counters_of, fold_quiz, fold_visit, local_day
+from server.services.ledger.counters import (apply_change, counters_of, counts_of, fold_quiz, fold_visit, local_day,
+                                             lock_progress, move_days)
 from server.services.registry.areas import grid_ids_under, subtree_filter
 
 SLICE = 20_000  # households replayed per pass
@@ -133,7 +134,8 @@ def _events(campaign: Campaign, lo: int, hi: int) -> dict[int, list[tuple]]:
             select(Visit.id, Visit.household_id, Visit.outcome, Visit.visited_at, Visit.received_at,
                    Visit.photo_file_id.is_not(None).label("has_photo"),
                    Visit.id.in_(select(VisitMaterial.visit_id)).label("has_material"))
-            .where(Visit.campaign_id == campaign.id, Visit.household_id.between(lo, hi))):
+            .where(Visit.campaign_id == campaign.id, Visit.household_id.between(lo, hi),
+                   Visit.found_false_at.is_(None))):  # a visit found false counts nowhere
         visit_days[row.id] = row.visited_at
         events.setdefault(row.household_id, []).append((row.received_at, VISIT, row.id, row.visited_at, row))
     for household_id, signed_at, visit_id in db.session.execute(
@@ -242,6 +244,44 @@ def days_counted_in_scope(campaign: Campaign, household: Household) -> dict[tupl
             household.building.grid.path, days)
     return {key: {"new_contacted": counts["new_contacted"], "new_documented": counts["new_documented"]}
             for key, counts in days.items() if counts["new_contacted"] or counts["new_documented"]}
+
+
+def _days_replayed(campaign: Campaign, household: Household) -> tuple[_Progress, dict]:
+    days: dict[tuple[int, dt.date], dict[str, int]] = {}
+    progress = _replay(_events(campaign, household.id, household.id).get(household.id, []), household,
+                       household.building.grid.path, days)
+    return progress, days
+
+
+def strike_visit(visit: Visit, moment: dt.datetime) -> None:
+    """Mark ``visit`` found false and take it out of the ledger: its household's progress is replayed from the
+    visits and pledges that remain, and the roll-ups and daily counters move by the difference. Flushes."""
+    if visit.found_false_at is not None:
+        return
+    campaign, household = db.session.get(Campaign, visit.campaign_id), db.session.get(Household, visit.household_id)
+    progress = lock_progress(household, campaign)
+    before = counts_of(household, progress)
+    _, days_before = _days_replayed(campaign, household)
+    visit.found_false_at = moment
+    db.session.flush()
+    fresh, days_after = _days_replayed(campaign, household)
+    for key, value in vars(fresh).items():
+        if key not in QUIZ_FLAGS:  # the quiz answer stands whatever became of the visit
+            setattr(progress, key, value)
+    after = counts_of(household, progress)
+    apply_change(household, campaign, before, after)
+    change = {}
+    for key in set(days_before) | set(days_after):
+        had, now = days_before.get(key, {}), days_after.get(key, {})
+        delta = {name: now.get(name, 0) - had.get(name, 0) for name in DAY_COUNTERS}
+        if any(delta.values()):
+            change[key] = delta
+    move_days(campaign.id, change, 1)
+    answered = db.session.scalar(select(QuizAnswer.id).where(QuizAnswer.campaign_id == campaign.id,
+                                                             QuizAnswer.household_id == household.id).limit(1))
+    if not fresh.visits and not fresh.pledged and answered is None:  # nothing left behind it, as a rebuild finds
+        db.session.delete(progress)
+    db.session.flush()
 
 
 def _reconcile_days(campaign: Campaign, drift: Drift, expected: dict[tuple[int, dt.date], dict[str, int]]) -> None:

@@ -1,4 +1,5 @@
-"""Deleting what a campaign no longer needs: door photos, signatures and visit GPS, a set time after it ends.
+"""Deleting what a campaign no longer needs: door photos, signatures, spot-check photos and GPS, a set time after it
+ends.
 
 What the ledger counts is kept: households, visits (when, by whom, the outcome,
 whether a photo and materials were there), pledges and their hash chain, and every
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from models import Campaign, Pledge, StoredFile, Visit
+from models import Campaign, Pledge, SpotCheck, StoredFile, Visit
 from server.extensions import db
 from server.services.files.uploads import file_extension
 from server.timefmt import SHANGHAI
@@ -45,7 +46,9 @@ def _files_of(campaign: Campaign):
     photos = select(Visit.photo_file_id.label("id")).where(Visit.campaign_id == campaign.id,
                                                            Visit.photo_file_id.is_not(None))
     signatures = select(Pledge.signature_file_id.label("id")).where(Pledge.campaign_id == campaign.id)
-    return photos.union(signatures).subquery()
+    check_photos = select(SpotCheck.photo_file_id.label("id")).join(Visit, Visit.id == SpotCheck.visit_id).where(
+        Visit.campaign_id == campaign.id, SpotCheck.photo_file_id.is_not(None))
+    return photos.union(signatures, check_photos).subquery()
 
 
 def _used_elsewhere(campaign: Campaign, file_ids: list[str], retention_days: int, today: dt.date) -> set[str]:
@@ -79,6 +82,9 @@ def purge_step(campaign: Campaign, retention_days: int, storage, now: dt.datetim
             update(Visit).where(Visit.campaign_id == campaign.id,
                                 Visit.lat.is_not(None) | Visit.lng.is_not(None) | Visit.accuracy_m.is_not(None))
             .values(lat=None, lng=None, accuracy_m=None)).rowcount
+        db.session.execute(update(SpotCheck).where(
+            SpotCheck.visit_id.in_(select(Visit.id).where(Visit.campaign_id == campaign.id)),
+            SpotCheck.lat.is_not(None) | SpotCheck.lng.is_not(None)).values(lat=None, lng=None))
         report.after = ""
         return True
     files = _files_of(campaign)

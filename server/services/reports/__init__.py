@@ -1,7 +1,7 @@
 """What heads read: the overview, rankings, revisits, the building chart, worker activity and the 台账 export."""
 
 from .building_chart import STATES, building_chart, household_record
-from .coverage import overview
+from .coverage import households_under_clause, overview
 from .coverage_map import MapBuilding, buildings_on_map
 from .ledger_export import export_ledger
 from .rankings import rankings
@@ -16,6 +16,7 @@ __all__ = [
     "export_ledger",
     "flags",
     "household_record",
+    "households_under_clause",
     "not_yet_visited",
     "overview",
     "rankings",

@@ -97,12 +97,13 @@ def _details(campaign: Campaign, ids: list[int]) -> _Details:
     for household_id, outcome, visited_at, photo, worker in db.session.execute(
             select(Visit.household_id, Visit.outcome, Visit.visited_at, Visit.photo_file_id, User.name)
             .join(User, User.id == Visit.worker_id)
-            .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids)).order_by(Visit.visited_at)):
+            .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids), Visit.found_false_at.is_(None))
+            .order_by(Visit.visited_at)):
         details.visits[household_id].append((outcome, visited_at, photo, worker))
     materials = db.session.execute(
         select(Visit.household_id, Material.name, Material.sort_order, func.sum(VisitMaterial.quantity))
         .join(Visit, Visit.id == VisitMaterial.visit_id).join(Material, Material.id == VisitMaterial.material_id)
-        .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids))
+        .where(Visit.campaign_id == campaign.id, _among(Visit.household_id, ids), Visit.found_false_at.is_(None))
         .group_by(Visit.household_id, Material.name, Material.sort_order)).all()
     for household_id, name, _, quantity in sorted(materials, key=lambda m: (m[0], m[2])):
         details.materials[household_id].append(f"{name}×{quantity}")

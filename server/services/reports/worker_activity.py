@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from models import Building, Campaign, Household, Outcome, Pledge, StoredFile, User, Visit, VisitMaterial, evidences
+from models import (Building, Campaign, Household, Outcome, Pledge, ResidentAnswer, ResidentWord, StoredFile, User, Visit,
+                    VisitMaterial, evidences)
 from server.extensions import db
 from server.services.ledger.counters import local_day, rate
 from server.services.reports.coverage import households_under_clause
@@ -36,7 +37,7 @@ class WorkerDay:
 
 @dataclass
 class Flag:
-    kind: str          # burst | far_gps | signature_reused | photo_reused
+    kind: str          # burst | far_gps | disputed | signature_reused | photo_reused
     label: str
     worker: User | None
     visits: list[Visit] = field(default_factory=list)
@@ -73,7 +74,7 @@ def _visits(campaign: Campaign, area):
 
 
 def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
-    """Per worker and day: visits, contacts, pledges and documented visits."""
+    """Per worker and day: visits, contacts, pledges and documented visits (not those a spot check found false)."""
     with_material = set(db.session.scalars(select(VisitMaterial.visit_id).join(Visit).where(
         Visit.campaign_id == campaign.id, Visit.household_id.in_(households_under_clause(area)))))
     with_pledge = set(db.session.scalars(select(Pledge.visit_id).where(
@@ -81,6 +82,8 @@ def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
         Pledge.household_id.in_(households_under_clause(area)))))
     days: dict[tuple[int, dt.date], WorkerDay] = {}
     for visit, worker, _ in _visits(campaign, area):
+        if visit.found_false_at is not None:  # a spot check found nobody came: not work done
+            continue
         row = days.setdefault((worker.id, local_day(visit.visited_at)), WorkerDay(worker, local_day(visit.visited_at)))
         row.visits += 1
         if visit.outcome is Outcome.CONTACTED:
@@ -94,7 +97,8 @@ def worker_days(campaign: Campaign, area) -> list[WorkerDay]:
 
 
 def flags(campaign: Campaign, area) -> list[Flag]:
-    """Patterns worth a look: bursts of visits, GPS far from the building, a signature or photo on several homes."""
+    """Patterns worth a look: bursts of visits, GPS far from the building, a visit the resident says never happened,
+    a signature or photo on several homes."""
     found: list[Flag] = []
     visits = _visits(campaign, area)
     by_worker: dict[int, list[tuple[Visit, User, Building]]] = defaultdict(list)
@@ -115,6 +119,10 @@ def flags(campaign: Campaign, area) -> list[Flag]:
         metres = gps_distance_m(visit, building)
         if metres is not None and metres > GPS_TOLERANCE_M:
             found.append(Flag("far_gps", f"定位距楼栋 {metres:,.0f} 米", worker, [visit]))
+    disputed = set(db.session.scalars(select(ResidentAnswer.visit_id).where(ResidentAnswer.word == ResidentWord.DENIED)))
+    for visit, worker, _ in visits:
+        if visit.id in disputed:
+            found.append(Flag("disputed", "居民反映没有人来过", worker, [visit]))
     found += _reused(campaign, area, "signature_reused")
     found += _reused(campaign, area, "photo_reused")
     return found

@@ -68,6 +68,6 @@ def optional_selection() -> Selection | None:
 
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
-    from . import (areas, assignments, campaigns, exports, feedback, imports, overview,  # noqa: F401
+    from . import (areas, assignments, campaigns, checks, exports, feedback, imports, overview,  # noqa: F401
                    positions, quiz, roster, team, work)
 
