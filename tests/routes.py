@@ -9,7 +9,7 @@ from server.app import create_app
 
 PUBLIC = {"/", "/healthz", "/login", "/static/<path:filename>", "/assets/vendor/<path:name>", "/<name>.txt", "/q/<token>",
           "/api/mp/v1/openapi.json", "/api/mp/v1/docs", "/api/mp/v1/auth/login", "/api/mp/v1/ping", "/q/<token>/pledge",
-          "/q/<token>/feedback", "/q/<token>/quiz", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
+          "/q/<token>/feedback", "/q/<token>/quiz", "/q/<token>/visit-answer", "/pledges/<code>", "/w/login", "/w/sw.js", "/w/offline"}
 
 
 @functools.cache

@@ -20,7 +20,7 @@ def test_every_view_names_only_fields_the_list_knows():
 
 def test_the_api_schemas_serve_exactly_their_readers_fields():
     assert set(DoorHouseholdOut().fields) == set(HOUSEHOLD_VIEWS["worker_door"])
-    assert set(WalkItemOut().fields) == {*HOUSEHOLD_VIEWS["worker"], "progress"}
+    assert set(WalkItemOut().fields) == {*HOUSEHOLD_VIEWS["worker"], "progress", "mine", "whose"}
 
 
 def test_names_and_phones_are_masked_for_every_reader_and_the_resident_sees_neither():

@@ -31,18 +31,15 @@ def _form_page(check, status: int = 200, errors: dict | None = None):
                            errors=errors or {}, entered=request.form if errors else {}), status
 
 
-@bp.get("/<int:check_id>")
+@bp.route("/<int:check_id>", methods=["GET", "POST"])  # one rule: an id no record can hold is a 404 either way
 @login_required
+@limiter.limit("30/minute", methods=["POST"])
 def form(check_id: int):
-    return _form_page(get_spot_check(current_user, check_id))
-
-
-@bp.post("/<int:check_id>")
-@login_required
-@limiter.limit("30/minute")
-def record(check_id: int):
-    """Record what the household said: visited? material received? signed themselves? with photo and GPS."""
+    """The re-visit form; posted, it records what the household said: visited? material received? signed
+    themselves? with photo and GPS."""
     check = get_spot_check(current_user, check_id)
+    if request.method == "GET":
+        return _form_page(check)
     upload = request.files.get("photo")
     try:
         record_check_from_page(check, current_user, request.form.to_dict(), upload.read() if upload else None,
