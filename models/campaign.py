@@ -55,9 +55,14 @@ class Campaign(Base):
         return self.pledge_texts[-1] if self.pledge_texts else None
 
     @property
+    def latest_quiz(self) -> "Quiz | None":
+        """The quiz's latest version, as saved (it may ask nothing)."""
+        return self.quizzes[-1] if self.quizzes else None
+
+    @property
     def current_quiz(self) -> "Quiz | None":
         """The quiz asked now: its latest version, if the campaign has one with a question to ask."""
-        quiz = self.quizzes[-1] if self.quizzes else None
+        quiz = self.latest_quiz
         return quiz if quiz is not None and (quiz.questions or quiz.satisfaction_question) else None
 
     @property

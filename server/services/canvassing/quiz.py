@@ -70,7 +70,7 @@ def publish_quiz(campaign: Campaign, questions: list[dict], pass_mark: int, sati
         errors.setdefault("satisfaction_options", []).append(f"满意度需要 3–{MAX_OPTIONS} 个选项，从最满意排到最不满意")
     if errors:
         raise QuizInvalid(errors)
-    version = (campaign.quizzes[-1].version + 1) if campaign.quizzes else 1
+    version = campaign.latest_quiz.version + 1 if campaign.latest_quiz else 1
     quiz = Quiz(version=version, questions=clean, pass_mark=pass_mark,
                 satisfaction_question=(satisfaction_question or "").strip()[:200] or None,
                 satisfaction_options=options)

@@ -24,7 +24,7 @@ def campaign_quiz(campaign_id: int):
     form = QuizForm()
     general: list[str] = []
     if request.method == "GET":
-        current = found.quizzes[-1] if found.quizzes else None
+        current = found.latest_quiz
         form.questions.data = quiz_text(current)
         form.pass_mark.data = current.pass_mark if current else 1
         form.satisfaction_question.data = current.satisfaction_question if current else "您对本次入户宣传满意吗？"
