@@ -89,7 +89,8 @@ def walk_list(grid: Area, campaign: Campaign, state: str = "todo", cursor: str |
     limit = max(1, min(limit, MAX_LIMIT))
     rows = db.session.execute(query.order_by(*order).limit(limit + 1)).all()
     items = [(household, p) for household, p, _ in rows[:limit]]
-    assignees = {worker_id: db.session.get(User, worker_id) for *_, worker_id in rows[:limit] if worker_id}
+    ids = {worker_id for *_, worker_id in rows[:limit] if worker_id}
+    assignees = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     mine = frozenset(h.id for h, _, worker_id in rows[:limit] if reader is not None and worker_id == reader.id)
     next_cursor = None
     if len(rows) > limit:
