@@ -11,6 +11,7 @@ from .campaign import Campaign, CampaignStatus, Material, NoticeText, PledgeText
 from .column_mapping import ColumnMapping
 from .feedback import Feedback, FeedbackCategory, FeedbackChannel, FeedbackStatus
 from .household import Household, Occupancy, household_label, new_door_token
+from .job import Job, JobStatus
 from .ledger import (COUNTERS, DAY_COUNTERS, QUIZ_FLAGS, HouseholdProgress, LedgerArea, LedgerBuilding, LedgerDay, Standing,
                      evidences)
 from .pledge import Pledge, PledgeChannel, Relation
@@ -30,5 +31,6 @@ __all__ = [
     "Household", "InviteCode", "LoginLock", "LoginSession", "SessionChannel", "Standing", "evidences", "Material", "NoticeText", "Occupancy", "PledgeText", "PledgeTextInUse", "Role", "RosterSheet",
     "UTCDateTime", "User", "WeChatAccessToken", "household_label", "new_door_token", "text_sha256", "user_area",
     "utcnow", "Quiz", "QuizAnswer", "QuizChannel", "SATISFACTION_SCALE", "SATISFIED_TOP",
+    "Job", "JobStatus",
     "CheckReason", "ResidentAnswer", "ResidentWord", "SpotCheck", "SpotCheckRound",
 ]

@@ -99,6 +99,10 @@ def register_extensions(app: Flask) -> None:
     app.extensions["qiaomen.storage"] = LocalStorage(app.config["UPLOAD_DIR"])
     app.extensions["qiaomen.cipher"] = FieldCipher.from_config(app.config)
 
+    from server.job_queue import JobQueue
+
+    app.extensions["qiaomen.job_queue"] = JobQueue(app)  # reached through ``job_queue()``; opens nothing yet
+
     from server.services.files.uploads import configure_pillow
 
     configure_pillow()

@@ -116,6 +116,7 @@ def load_config(environ: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
         "API_DOCS_ENABLED": _flag(env, "API_DOCS_ENABLED"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        **job_settings(env),
         **wechat_settings(env),
         **OPENAPI_SETTINGS,
     }
@@ -126,9 +127,10 @@ def settle_config(config: dict) -> None:
     production only when ``API_DOCS_ENABLED`` asks.
 
     Raises:
-        ConfigError: as ``check_config``.
+        ConfigError: as ``check_config`` and ``settle_job_queue``.
     """
     check_config(config)
+    settle_job_queue(config)
     # What follows from the run mode is decided from the final mode, after overrides, unless set outright.
     production = config.get("QIAOMEN_ENV") == "production"
     config.setdefault("TESTING", config.get("QIAOMEN_ENV") == "testing")
@@ -233,6 +235,34 @@ def _instance_secret(path: Path, make) -> tuple[str, bool]:
     if not value:
         raise ConfigError(f"密钥文件 {path} 是空的：删除它后重启即可重新生成")
     return value, created
+
+
+#: What ``JOB_QUEUE_URL`` may name: the queue the background jobs wait in (``server/job_queue.py``).
+JOB_QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "postgres", "memory")
+
+
+def job_settings(env) -> dict:
+    """The background jobs' queue and how long their files are kept (the queue's default: ``settle_job_queue``)."""
+    hours = _int(env, "JOB_FILE_HOURS", 24)
+    if hours < 1:
+        raise ConfigError(f"JOB_FILE_HOURS 应至少为 1 小时，现在是 {hours}")
+    return {"JOB_QUEUE_URL": env.get("JOB_QUEUE_URL", ""), "JOB_FILE_HOURS": hours}
+
+
+def settle_job_queue(config: dict) -> None:
+    """Unset, the queue is a SQLite file in the instance folder (``make run`` needs no other service), and in
+    testing mode ``memory://`` (each job runs at once, in process); production names Redis or PostgreSQL.
+
+    Raises:
+        ConfigError: a URL of a kind the queue cannot use.
+    """
+    url = config.get("JOB_QUEUE_URL") or ("memory://" if config.get("QIAOMEN_ENV") == "testing" else
+                                          f"sqlite:///{Path(config['INSTANCE_DIR']) / 'jobs-queue.db'}")
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in JOB_QUEUE_SCHEMES:
+        raise ConfigError(f"JOB_QUEUE_URL 应以 sqlite:///、redis://、postgresql:// 开头（测试可用 memory://），"
+                          f"现在是 {url!r}")
+    config["JOB_QUEUE_URL"] = url
 
 
 def wechat_settings(env) -> dict:

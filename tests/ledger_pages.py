@@ -16,6 +16,7 @@ from models import COUNTERS, AreaLevel, LedgerArea
 from server.extensions import db
 from server.services.ledger.rebuild import expected_rollups
 from server.services.registry.areas import areas_under, buildings_under
+from tests import jobs
 
 API = "/api/mp/v1"
 
@@ -100,7 +101,7 @@ def api_counts(client, headers, campaign, area) -> dict:
 
 def export(client, campaign, area) -> tuple[dict, dict, list[list]]:
     """The Excel 台账: what its rows count to, its 汇总 total for ``area``, and the rows."""
-    response = client.get(f"/dashboard/export.xlsx?campaign={campaign.id}&area={area.id}")
+    response = jobs.export(client, campaign, area)
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     header = [c.value for c in workbook["入户宣传台账"][1]]

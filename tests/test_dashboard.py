@@ -50,6 +50,7 @@ def routes(f):
             ("GET", f"/dashboard/revisits/print{q}"), ("GET", f"/dashboard/workers{q}"),
             ("GET", f"/dashboard/feedback{q}"), ("POST", f"/dashboard/feedback/{feedback}/reply"),
             ("POST", f"/dashboard/feedback/{feedback}/close"), ("GET", f"/dashboard/export.xlsx{q}"),
+            ("POST", f"/dashboard/export{q}"), ("GET", f"/dashboard/jobs{q}"),
             ("GET", f"/dashboard/rankings{q}"), ("GET", f"/dashboard/team{q}"), ("GET", f"/dashboard/import{q}"),
             ("GET", f"/dashboard/import/template.xlsx{q}"),
             ("POST", f"/dashboard/team/{f.users['worker_a1'].id}/deactivate{q}"),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import AuditEvent, LedgerArea
 from server.extensions import db as _db
 from tests.field import bearer, upload, visit_payload
+from tests.jobs import export
 from tests.staff import sign_in
 
 API = "/api/mp/v1"
@@ -33,7 +34,7 @@ def read(data):
 def test_the_downloaded_file_matches_the_ledger_exactly(client, app, field):
     record_some_visits(client, app, field)
     sign_in(client, "head_a")
-    response = client.get(f"/dashboard/export.xlsx?campaign={field.campaign.id}&area={field.community_a.id}")
+    response = export(client, field.campaign, field.community_a)
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     households, summary = read(response.data)
     header = [c.value for c in households[1]]
@@ -71,11 +72,13 @@ def test_an_empty_area_exports_a_valid_file_with_headers(client, app, field):
     empty = create_area("空网格", AreaLevel.GRID, field.community_a)
     _db.session.commit()
     sign_in(client, "head_a")
-    response = client.get(f"/dashboard/export.xlsx?campaign={field.campaign.id}&area={empty.id}")
+    response = export(client, field.campaign, empty)
     households, summary = read(response.data)
     assert households.max_row == 1 and households["A1"].value == "序号"
 
 
 def test_another_communitys_export_is_404(client, field):
     sign_in(client, "head_b")
-    assert client.get(f"/dashboard/export.xlsx?campaign={field.campaign.id}&area={field.community_a.id}").status_code == 404
+    area = f"campaign={field.campaign.id}&area={field.community_a.id}"
+    assert client.get(f"/dashboard/jobs?{area}").status_code == 404
+    assert client.post(f"/dashboard/export?{area}").status_code in (400, 404)  # no CSRF token from a page, or 404

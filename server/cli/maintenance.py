@@ -15,6 +15,7 @@ from server.extensions import db
 from server.services.files.storage import storage
 from server.services.files.sweep import sweep_stray_files, sweep_unused_rows
 from server.services.imports.staged import sweep_staged
+from server.services.jobs import remove_expired_job_files
 
 
 @click.command("backup")
@@ -42,8 +43,8 @@ def backup_command(output: Path | None) -> None:
               help="Keep unused uploads this long: an offline phone may still send the visit that uses them.")
 @with_appcontext
 def sweep_files_command(grace_days: int) -> None:
-    """Delete uploads no visit or pledge uses (after the grace period), files on disk with no record, and registers
-    uploaded for import over an hour ago."""
+    """Delete uploads no visit or pledge uses (after the grace period), files on disk with no record, registers
+    uploaded for import over an hour ago, and exported files kept past JOB_FILE_HOURS."""
     now, grace = utcnow(), dt.timedelta(days=grace_days)
     rows = 0
     while deleted := sweep_unused_rows(now, grace):  # a batch at a time, each committed
@@ -51,5 +52,7 @@ def sweep_files_command(grace_days: int) -> None:
         db.session.commit()
     files = sweep_stray_files(storage(), now, grace)
     staged = sweep_staged()  # registers uploaded for import, neither confirmed nor cancelled within the hour
+    jobs = remove_expired_job_files(now)  # exports and labels kept JOB_FILE_HOURS
+    db.session.commit()
     click.echo(f"删除未被使用的上传记录 {rows} 条，磁盘上的孤立文件 {files} 个，"
-               f"过期的待导入台账 {staged} 个")
+               f"过期的待导入台账 {staged} 个，过期的导出文件 {jobs} 个")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, union
 
-from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Feedback, Household, Pledge, SpotCheck,
-                    StoredFile, User, Visit)
+from models import (Area, AreaLevel, Building, Campaign, CampaignStatus, Feedback, Household, Job, Pledge,
+                    SpotCheck, StoredFile, User, Visit)
 from server.extensions import db
 
 #: What a person is told when the object asked for is missing or outside their areas, by kind.
@@ -25,6 +25,7 @@ NOT_FOUND = {
     "feedback": "没有这条意见，或它不在您的范围内",
     "worker": "没有这个网格员，或他不在您的范围内",
     "spot_check": "没有这项复核任务，或它没有分配给您",
+    "job": "没有这项导出任务，或它不是您发起的",
     "file": None,  # the stock 404 message: a photo's address says nothing about whose it is
 }
 
@@ -199,3 +200,16 @@ def get_queued_check(user: User, check_id: int) -> SpotCheck:
             or not household_in_scope(user, db.session.get(Household, check.visit.household_id))):
         raise OutOfScope(check_id, NOT_FOUND["spot_check"])
     return check
+
+
+def get_job(user: User, job_id: str) -> Job:
+    """A background job the user started. Only its starter sees it, admins included: its file is personal data
+    read under the starter's name, and the starter's scope was checked when it began.
+
+    Raises:
+        OutOfScope: no such job, or someone else's.
+    """
+    job = db.session.get(Job, job_id) if len(job_id) <= 36 else None
+    if job is None or job.user_id != user.id:
+        raise OutOfScope(job_id, NOT_FOUND["job"])
+    return job

@@ -1,0 +1,76 @@
+"""The queue background jobs wait in, and the worker that runs them: huey, built per app by the factory.
+
+``JOB_QUEUE_URL`` names the queue: a SQLite file (the default, in the instance
+folder: ``make run`` needs no other service), Redis or PostgreSQL in production,
+or ``memory://``, which runs each job at once inside the process that starts it
+(tests). Nothing opens a file or a connection on import: ``JobQueue`` is built by
+``create_app`` and reached through ``job_queue()``.
+
+The queue carries only a job's id; what to do and how far it got are in the
+``job`` table (``server/services/jobs``), so a page reload, another gunicorn
+worker or a restarted worker process all see the same job.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+from huey import MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
+
+#: One queue name for every process of an instance: web workers put jobs in, ``flask jobs worker`` takes them out.
+QUEUE_NAME = "qiaomen-jobs"
+
+
+def build_huey(url: str):
+    """The huey instance for ``JOB_QUEUE_URL`` (already checked by ``server.config.job_settings``)."""
+    scheme, _, rest = url.partition("://")
+    if scheme == "memory":
+        return MemoryHuey(QUEUE_NAME, immediate=True)
+    if scheme == "sqlite":
+        path = Path(rest.removeprefix("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(QUEUE_NAME, filename=str(path))
+    if scheme in ("redis", "rediss"):
+        return RedisHuey(QUEUE_NAME, url=url)
+    return PostgresHuey(QUEUE_NAME, dsn="postgresql://" + rest)
+
+
+class JobQueue:
+    """An app's queue: ``enqueue(job_id)`` from the web process, ``consumer()`` in the worker process."""
+
+    def __init__(self, app: Flask):
+        self.huey = build_huey(app.config["JOB_QUEUE_URL"])
+
+        @self.huey.task(name="qiaomen.run_job")
+        def run(job_id: str) -> None:
+            from server.services.jobs.runner import run_job
+
+            with app.app_context():  # a job outside any request: a session of its own, closed when it ends
+                run_job(job_id)
+
+        self._run = run
+
+    @property
+    def runs_in_process(self) -> bool:
+        """True for ``memory://``: each job runs at once where it is started; no worker is needed."""
+        return self.huey.immediate
+
+    def enqueue(self, job_id: str) -> None:
+        if not self.runs_in_process:
+            self._run(job_id)
+            return
+        # In process, the job still runs as the worker would: on a thread of its own, outside the request that
+        # started it (whose transaction, on SQLite, would otherwise make each of the job's reads a writer's).
+        runner = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id}")
+        runner.start()
+        runner.join()
+
+    def consumer(self, workers: int = 2, **options):
+        """A huey consumer running jobs on ``workers`` threads (``flask jobs worker``)."""
+        return self.huey.create_consumer(workers=workers, worker_type="thread", **options)
+
+
+def job_queue() -> JobQueue:
+    """The app's job queue, built once by the app factory from ``JOB_QUEUE_URL``."""
+    return current_app.extensions["qiaomen.job_queue"]

@@ -1,0 +1,67 @@
+"""Running one job in the worker: mark it running, call its kind's work function, keep its file, say how it ended.
+
+``run_job`` is where a job's unit of work begins and ends, as a view's or a CLI
+command's does: it commits (running, then done or failed). Progress is written on
+a connection of its own, committed at once, so the page sees it while the work's
+long read goes on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import update
+
+from models import Job, JobStatus, utcnow
+from server.extensions import db
+from server.services.files.atomic import replacing
+
+from .jobs import job_folder, kind_of
+from .kinds import JobFailed
+
+#: What a person is told when a job fails for a reason that is ours, not theirs (the traceback is in the log).
+INTERNAL_FAILURE = "生成失败：服务器内部错误，已记录。请稍后重试，或联系管理员"
+
+
+def run_job(job_id: str) -> None:
+    """Run the queued job ``job_id`` to its end; a job that is missing or no longer queued is left alone."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.status is not JobStatus.QUEUED:
+        current_app.logger.warning("job %s: not queued (%s), not run", job_id, job.status if job else "missing")
+        return
+    kind = kind_of(job)
+    job.status = JobStatus.RUNNING
+    job.total = kind.count(job)
+    db.session.commit()
+    folder = job_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{job.id}{kind.extension}"
+    try:
+        with replacing(folder / name) as partial:
+            rows = kind.work(job, partial, _progress(job.id))
+    except JobFailed as failure:
+        _fail(job_id, failure.message)
+    except Exception:  # noqa: BLE001 — any failure ends the job in words, never a traceback to the person
+        current_app.logger.exception("job %s (%s) failed", job_id, job.kind)
+        _fail(job_id, INTERNAL_FAILURE)
+    else:
+        db.session.rollback()  # ends the work's long read, whose snapshot (SQLite) predates the progress written
+        now = utcnow()
+        job.status, job.file, job.rows, job.done = JobStatus.DONE, name, rows, max(rows, job.total)
+        job.finished_at = now
+        job.expires_at = now + dt.timedelta(hours=current_app.config["JOB_FILE_HOURS"])
+        db.session.commit()
+
+
+def _progress(job_id: str):
+    def write(done: int) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == job_id).values(done=done))
+    return write
+
+
+def _fail(job_id: str, message: str) -> None:
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    job.status, job.message, job.finished_at = JobStatus.FAILED, message, utcnow()
+    db.session.commit()
