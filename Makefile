@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 FLASK  := $(BIN)/flask --app wsgi
-# `make run` serves the demo: development mode, asked for here (an unset QIAOMEN_ENV is production), with the
-# development WeChat login on (every page says so). Keys are made once in instance/ (see the README).
+# `make run` serves the demo (gunicorn, and beside it the worker that runs exports and labels): development mode,
+# asked for here (an unset QIAOMEN_ENV is production), with the development WeChat login on (every page says so).
+# Keys are made once in instance/ (see the README).
 DEMO_ENV := QIAOMEN_ENV=development WECHAT_DEV_LOGIN=1
 
 .PHONY: run test test-quick install install-dev assets fonts test-tools migrate bench-import bench-labels standin clean
@@ -21,8 +22,9 @@ run: install assets fonts
 	@echo "  工作人员登录：http://127.0.0.1:$(PORT)/login"
 	@echo "  演示账号：社区负责人 head1 … head5，街道 street1，区 district；密码均为 qiaomen2026"
 	@echo "  网格员邀请码在首次生成演示数据时打印（QIAOMEN_ENV=development .venv/bin/flask --app wsgi create-user 可再建账号）"
+	@echo "  后台任务（导出台账、门贴）由同时启动的 worker 运行（flask jobs worker），随 make run 一起退出"
 	@echo ""
-	$(DEMO_ENV) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	trap 'kill 0' EXIT; $(DEMO_ENV) $(FLASK) jobs worker & $(DEMO_ENV) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 # The whole suite, on every core; `make test-quick` leaves out the slow tiers (pytest markers, see pytest.ini).
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup

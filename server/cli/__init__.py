@@ -35,6 +35,10 @@ def commands() -> list:
 
 def _in_plain_words(command: click.Command) -> click.Command:
     """A command stopped by its configuration says so in one Chinese line and exits 1, never with a traceback."""
+    if isinstance(command, click.Group):  # ``flask jobs worker``: each command of the group
+        for sub in command.commands.values():
+            _in_plain_words(sub)
+        return command
     callback = command.callback
     if getattr(callback, "in_plain_words", False):  # the factory runs once per app; wrap once
         return command
