@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from huey import MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
+from huey.signals import SIGNAL_INTERRUPTED
 
 #: One queue name for every process of an instance: web workers put jobs in, ``flask jobs worker`` takes them out.
 QUEUE_NAME = "qiaomen-jobs"
@@ -48,6 +49,13 @@ class JobQueue:
 
             with app.app_context():  # a job outside any request: a session of its own, closed when it ends
                 run_job(job_id)
+
+        @self.huey.signal(SIGNAL_INTERRUPTED)
+        def interrupted(signal, task, *_) -> None:  # the worker was stopped while the job ran
+            from server.services.jobs.runner import interrupt_job
+
+            with app.app_context():
+                interrupt_job(*task.args)
 
         self._run = run
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -125,3 +126,17 @@ def test_unset_the_queue_is_a_sqlite_file_in_the_instance_folder(tmp_path):
     config = load_config({"QIAOMEN_ENV": "development", "QIAOMEN_INSTANCE_DIR": str(tmp_path)})
     settle_job_queue(config)
     assert config["JOB_QUEUE_URL"] == f"sqlite:///{tmp_path / 'jobs-queue.db'}"
+
+
+def test_a_job_cut_short_by_a_stopping_worker_says_so(client, app, field):
+    from huey.signals import SIGNAL_INTERRUPTED
+
+    from server.services.jobs import INTERRUPTED
+
+    sign_in(client, "head_a")
+    job_id = job_id_of(start_export(client, field.campaign, field.community_a))
+    job = _db.session.get(Job, job_id)
+    job.status = JobStatus.RUNNING
+    _db.session.commit()
+    job_queue().huey._emit(SIGNAL_INTERRUPTED, SimpleNamespace(args=(job_id,)))  # as the consumer does on a stop
+    assert INTERRUPTED in client.get(f"/dashboard/jobs/{job_id}").get_data(as_text=True)

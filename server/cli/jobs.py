@@ -15,7 +15,8 @@ jobs_group = AppGroup("jobs", help="Background jobs: exports and labels started 
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
               help="How many jobs run at once.")
 def worker_command(threads: int) -> None:
-    """Run queued jobs until stopped (Ctrl-C or SIGTERM: the jobs running are finished first)."""
+    """Run queued jobs until stopped: Ctrl-C (SIGINT) lets the running jobs finish first; SIGTERM stops at once,
+    and the jobs it cut short say so on their page."""
     queue = job_queue()
     if queue.runs_in_process:
         raise click.ClickException("JOB_QUEUE_URL=memory:// 在网页进程内直接运行任务，不需要 worker")

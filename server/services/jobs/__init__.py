@@ -12,16 +12,18 @@ from .jobs import (
     start_job,
 )
 from .kinds import KINDS, JobFailed, JobKind, job_kind
-from .runner import INTERNAL_FAILURE, run_job
+from .runner import INTERNAL_FAILURE, INTERRUPTED, interrupt_job, run_job
 
 __all__ = [
     "INTERNAL_FAILURE",
+    "INTERRUPTED",
     "JobExpired",
     "JobFailed",
     "JobFile",
     "JobKind",
     "JobNotReady",
     "KINDS",
+    "interrupt_job",
     "job_file",
     "job_folder",
     "job_kind",

@@ -21,6 +21,8 @@ from .kinds import JobFailed
 
 #: What a person is told when a job fails for a reason that is ours, not theirs (the traceback is in the log).
 INTERNAL_FAILURE = "生成失败：服务器内部错误，已记录。请稍后重试，或联系管理员"
+#: What a person is told when the worker was stopped (a restart, a deployment) while their job ran.
+INTERRUPTED = "后台任务进程在生成过程中停止（例如服务器重启），文件未生成，请重新发起"
 
 
 def run_job(job_id: str) -> None:
@@ -51,6 +53,13 @@ def run_job(job_id: str) -> None:
         job.finished_at = now
         job.expires_at = now + dt.timedelta(hours=current_app.config["JOB_FILE_HOURS"])
         db.session.commit()
+
+
+def interrupt_job(job_id: str) -> None:
+    """Mark the job failed because its worker stopped under it, unless it already ended."""
+    with db.engine.begin() as connection:
+        connection.execute(update(Job).where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+                           .values(status=JobStatus.FAILED, message=INTERRUPTED, finished_at=utcnow()))
 
 
 def _progress(job_id: str):
