@@ -18,6 +18,7 @@ from models import CheckReason, SpotCheck, utcnow
 from server.extensions import db
 from server.services.access.accounts import InvalidCredentials, authenticate, issue_invite_code
 from server.services.access.audit import record
+from server.services.jobs import start_job
 from tests.field import bearer, upload, visit_payload
 from tests.resident import leave, sign
 from tests.routes import url_map
@@ -72,7 +73,8 @@ def seed(client, app, field) -> Seeded:
                       visited=True, agrees=True, lat=30.1234567, lng=121.7654321, note="复核备注丁戊",
                       photo_file_id=upload(client, bearer(app, field.users["head_a"]), "photo"))
     db.session.add(check)
-    db.session.commit()
+    job = start_job(field.users["head_a"], "export_ledger", field.community_a, field.campaign)  # its 台账, made
+    db.session.commit()  # and the job runs (memory://), so that its page and file are crawled too
     personal = {
         "spot_check.lat": ["30.12345"],
         "spot_check.lng": ["121.76543"],
@@ -100,7 +102,7 @@ def seed(client, app, field) -> Seeded:
     values = {"household_id": household.id, "building_id": household.building_id, "area_id": field.community_a.id,
               "token": household.token, "scanned": household.token, "code": code, "file_id": photo,
               "name": "MP_verify_x", "campaign_id": field.campaign.id,
-              "check_id": check.id}
+              "check_id": check.id, "job_id": job.id}
     return Seeded(values, personal, answer.data)
 
 

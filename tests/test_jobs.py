@@ -17,6 +17,7 @@ from server.extensions import db as _db
 from server.job_queue import job_queue
 from server.services.jobs import INTERNAL_FAILURE, KINDS, job_folder
 from server.services.jobs.jobs import QUEUE_DOWN
+from tests.conftest import csrf_token_of
 from tests.jobs import job_id_of, start_export
 from tests.staff import sign_in
 from tests.test_ledger_export import read, record_some_visits
@@ -140,3 +141,34 @@ def test_a_job_cut_short_by_a_stopping_worker_says_so(client, app, field):
     _db.session.commit()
     job_queue().huey._emit(SIGNAL_INTERRUPTED, SimpleNamespace(args=(job_id,)))  # as the consumer does on a stop
     assert INTERRUPTED in client.get(f"/dashboard/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_a_head_starts_the_labels_of_the_community_as_a_job_and_downloads_the_pdf(client, app, field):
+    sign_in(client, "head_a")
+    page = client.get(f"/dashboard/jobs?campaign={field.campaign.id}&area={field.community_a.id}")
+    token = csrf_token_of(page.get_data(as_text=True))
+    started = client.post(f"/staff/areas/{field.community_a.id}/labels?campaign={field.campaign.id}",
+                          data={"csrf_token": token})
+    job_id = job_id_of(started)
+    response = client.get(f"/dashboard/jobs/{job_id}/file")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data[:5] == b"%PDF-" and "%E9%97%A8%E8%B4%B4" in response.headers["Content-Disposition"]  # 门贴
+    job = _db.session.get(Job, job_id)
+    assert job.kind == "labels" and job.rows == job.total > 0
+
+
+def test_labels_of_an_area_outside_the_callers_scope_cannot_be_started(client, app, field):
+    sign_in(client, "head_b")
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert client.post(f"/staff/areas/{field.community_a.id}/labels").status_code == 404
+    assert _db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_above_the_request_limit_the_staff_page_offers_a_background_job_instead_of_a_link(client, app, field,
+                                                                                         monkeypatch):
+    monkeypatch.setattr("server.web.staff.WEB_LABEL_LIMIT", 1)
+    sign_in(client, "head_a")
+    home = client.get("/staff/").get_data(as_text=True)
+    assert f"/staff/areas/{field.community_a.id}/labels\"" in home and 'data-testid="labels-job"' in home
+    refused = client.get(f"/staff/areas/{field.community_a.id}/labels.pdf")
+    assert refused.status_code == 302

@@ -12,6 +12,7 @@ from server.services.access.audit import record_read
 from server.services.access.scope import get_area, get_household, sees_drafts
 from server.services.canvassing.campaign_lookup import campaign_for, campaigns_of
 from server.services.files.storage import storage
+from server.services.jobs import start_job
 from server.services.privacy.household_views import household_view
 from server.services.registry.areas import child_areas, count_households_under, summarize_area
 from server.services.registry.door_codes import RotationRefused, door_url, may_rotate, qr_png, qr_svg, rotate_door_token
@@ -23,8 +24,9 @@ from server.web.record_ids import query_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-#: Above this, labels are printed per street or community, or with the CLI.
-WEB_LABEL_LIMIT = 20_000
+#: Up to this many households, labels are made inside the request (a grid, a small community: a few seconds);
+#: above it, by a background job that heads and admins start (``labels_job``), or with the CLI.
+WEB_LABEL_LIMIT = 2_000
 
 
 @bp.before_request
@@ -38,8 +40,12 @@ def home():
     summaries = [summarize_area(area) for area in current_user.areas]
     children = {area.id: child_areas(area) for area in current_user.areas}
     campaigns = {c.id: c for c in campaigns_of(current_user)}
+    # Areas whose labels are too many for a request: a button starting a background job instead of a link.
+    large = {area.id for area in [*current_user.areas, *(c for cs in children.values() for c in cs)]
+             if count_households_under(area) > WEB_LABEL_LIMIT}
     return render_template("staff_home.html", summaries=summaries, children=children,
-                           campaigns=list(campaigns.values()))
+                           campaigns=list(campaigns.values()), large=large,
+                           may_start_jobs=current_user.role.may_read_dashboard)
 
 
 @bp.get("/households/<int:household_id>")
@@ -110,7 +116,8 @@ def area_labels_pdf(area_id: int):
         if campaign is None:
             abort(404)
     if count_households_under(area) > WEB_LABEL_LIMIT:
-        flash(f"{area.name}的住户超过 {WEB_LABEL_LIMIT} 户，请按社区或网格分别打印", "error")
+        flash(f"{area.name}的住户超过 {WEB_LABEL_LIMIT} 户，门贴改为后台生成：请点击“后台生成门贴”，"
+              "或按网格分别打印", "error")
         return redirect(url_for("staff.home"))
     try:
         font = cjk_font(current_app.config["LABEL_FONT"] or None)
@@ -123,3 +130,19 @@ def area_labels_pdf(area_id: int):
     return send_file(spool, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{area.name}-门贴二维码.pdf")
 
+
+
+@bp.post("/areas/<int:area_id>/labels")
+def labels_job(area_id: int):
+    """Start a background job making the labels of every household under the area; its page follows it."""
+    if not current_user.role.may_read_dashboard:
+        abort(403, description="门贴较多时由社区负责人或街道管理员在后台生成，请按网格打印")
+    area = get_area(current_user, area_id)
+    campaign = None
+    if campaign_id := query_id("campaign"):
+        campaign = campaign_for(area, campaign_id, drafts=sees_drafts(current_user))
+        if campaign is None:
+            abort(404)
+    job = start_job(current_user, "labels", area, campaign)
+    db.session.commit()
+    return redirect(url_for("dash.job", job_id=job.id))
