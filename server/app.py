@@ -101,7 +101,7 @@ def register_extensions(app: Flask) -> None:
 
     from server.job_queue import JobQueue
 
-    app.extensions["qiaomen.job_queue"] = JobQueue(app)  # reached through ``job_queue()``; opens nothing yet
+    app.extensions["qiaomen.job_queue"] = JobQueue(app)  # reached through ``job_queue()``; opens its queue on first use
 
     from server.services.files.uploads import configure_pillow
 

@@ -3,8 +3,9 @@
 ``JOB_QUEUE_URL`` names the queue: a SQLite file (the default, in the instance
 folder: ``make run`` needs no other service), Redis or PostgreSQL in production,
 or ``memory://``, which runs each job at once inside the process that starts it
-(tests). Nothing opens a file or a connection on import: ``JobQueue`` is built by
-``create_app`` and reached through ``job_queue()``.
+(tests). Nothing opens a file or a connection on import, nor when the app is built:
+``JobQueue`` is made by ``create_app``, reached through ``job_queue()``, and opens
+its queue on first use.
 
 The queue carries only a job's id; what to do and how far it got are in the
 ``job`` table (``server/services/jobs``), so a page reload, another gunicorn
@@ -38,39 +39,61 @@ def build_huey(url: str):
 
 
 class JobQueue:
-    """An app's queue: ``enqueue(job_id)`` from the web process, ``consumer()`` in the worker process."""
+    """An app's queue: ``enqueue(job_id)`` from the web process, ``consumer()`` in the worker process.
+
+    The huey instance is built on first use, not with the app: a command that never queues a job (``db upgrade``)
+    opens no queue, and a queue that is down fails the request that needs it, not the start of every process.
+    """
 
     def __init__(self, app: Flask):
-        self.huey = build_huey(app.config["JOB_QUEUE_URL"])
+        self._app = app
+        self._huey = self._run = None
+        self._lock = threading.Lock()
 
-        @self.huey.task(name="qiaomen.run_job")
+    @property
+    def huey(self):
+        return self._built()[0]
+
+    def _built(self) -> tuple:
+        """The huey instance and the task that runs one job, built on first use."""
+        with self._lock:
+            if self._huey is None:
+                self._huey, self._run = self._build(self._app)
+        return self._huey, self._run
+
+    @staticmethod
+    def _build(app: Flask):
+        huey = build_huey(app.config["JOB_QUEUE_URL"])
+
+        @huey.task(name="qiaomen.run_job")
         def run(job_id: str) -> None:
             from server.services.jobs.runner import run_job
 
             with app.app_context():  # a job outside any request: a session of its own, closed when it ends
                 run_job(job_id)
 
-        @self.huey.signal(SIGNAL_INTERRUPTED)
+        @huey.signal(SIGNAL_INTERRUPTED)
         def interrupted(signal, task, *_) -> None:  # the worker was stopped while the job ran
             from server.services.jobs.runner import interrupt_job
 
             with app.app_context():
                 interrupt_job(*task.args)
 
-        self._run = run
+        return huey, run
 
     @property
     def runs_in_process(self) -> bool:
         """True for ``memory://``: each job runs at once where it is started; no worker is needed."""
-        return self.huey.immediate
+        return self._app.config["JOB_QUEUE_URL"].startswith("memory://")
 
     def enqueue(self, job_id: str) -> None:
+        run = self._built()[1]
         if not self.runs_in_process:
-            self._run(job_id)
+            run(job_id)
             return
         # In process, the job still runs as the worker would: on a thread of its own, outside the request that
         # started it (whose transaction, on SQLite, would otherwise make each of the job's reads a writer's).
-        runner = threading.Thread(target=self._run, args=(job_id,), name=f"job-{job_id}")
+        runner = threading.Thread(target=run, args=(job_id,), name=f"job-{job_id}")
         runner.start()
         runner.join()
 

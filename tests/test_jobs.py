@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -90,11 +91,14 @@ def test_a_file_past_its_time_is_410_and_the_sweep_removes_it(client, app, field
     assert path.is_file() and job.expires_at - job.finished_at == dt.timedelta(hours=24)
     job.expires_at = utcnow() - dt.timedelta(minutes=1)
     _db.session.commit()
+    leftover = job_folder() / f"{job_id}.xlsx.1234abcd.part"  # what a worker killed midway leaves
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (0, 0))
     gone = client.get(f"/dashboard/jobs/{job_id}/file")
     assert gone.status_code == 410 and "已过期" in gone.get_data(as_text=True)
     result = runner.invoke(args=["sweep-files"])
     assert "过期的导出文件 1 个" in result.output, result.output
-    assert not path.exists() and _db.session.get(Job, job_id).file is None
+    assert not path.exists() and not leftover.exists() and _db.session.get(Job, job_id).file is None
     assert "已过期" in client.get(f"/dashboard/jobs/{job_id}").get_data(as_text=True)
 
 
@@ -172,3 +176,15 @@ def test_above_the_request_limit_the_staff_page_offers_a_background_job_instead_
     assert f"/staff/areas/{field.community_a.id}/labels\"" in home and 'data-testid="labels-job"' in home
     refused = client.get(f"/staff/areas/{field.community_a.id}/labels.pdf")
     assert refused.status_code == 302
+
+
+def test_building_the_app_opens_no_queue_until_a_job_is_queued(tmp_path):
+    from server.app import create_app
+
+    queue_file = tmp_path / "queue.db"
+    app = create_app({"QIAOMEN_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "JOB_QUEUE_URL": f"sqlite:///{queue_file}"})
+    assert not queue_file.exists()
+    with app.app_context():
+        assert not job_queue().runs_in_process and job_queue().huey is not None
+    assert queue_file.exists()

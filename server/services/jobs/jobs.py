@@ -18,6 +18,7 @@ from sqlalchemy import event, select, update
 from models import Area, Campaign, Job, JobStatus, User, utcnow
 from server.extensions import db
 from server.job_queue import job_queue
+from server.services.files.atomic import PARTIAL_SUFFIX
 
 from .kinds import KINDS, JobKind
 
@@ -121,11 +122,16 @@ def job_file(job: Job, now: dt.datetime) -> JobFile:
 
 
 def remove_expired_job_files(now: dt.datetime) -> int:
-    """Delete the files of jobs kept past their time; how many. The jobs stay, saying their file expired. Flushes."""
+    """Delete the files of jobs kept past their time; how many. The jobs stay, saying their file expired. Also
+    deletes what a worker stopped midway left half-written (``.part``), once as old. Flushes."""
     removed = 0
     for job in db.session.scalars(select(Job).where(Job.expires_at <= now, Job.file.is_not(None))):
         (job_folder() / job.file).unlink(missing_ok=True)
         job.file = None
         removed += 1
     db.session.flush()
+    cutoff = (now - dt.timedelta(hours=current_app.config["JOB_FILE_HOURS"])).timestamp()
+    for partial in job_folder().glob(f"*{PARTIAL_SUFFIX}"):
+        if partial.stat().st_mtime < cutoff:
+            partial.unlink(missing_ok=True)
     return removed
