@@ -110,11 +110,7 @@ def household_wxacode(household_id: int):
 @bp.get("/areas/<int:area_id>/labels.pdf")
 def area_labels_pdf(area_id: int):
     area = get_area(current_user, area_id)
-    campaign = None
-    if campaign_id := query_id("campaign"):
-        campaign = campaign_for(area, campaign_id, drafts=sees_drafts(current_user))
-        if campaign is None:
-            abort(404)
+    campaign = _labels_campaign(area)
     if count_households_under(area) > WEB_LABEL_LIMIT:
         flash(f"{area.name}的住户超过 {WEB_LABEL_LIMIT} 户，门贴改为后台生成：请点击“后台生成门贴”，"
               "或按网格分别打印", "error")
@@ -138,11 +134,16 @@ def labels_job(area_id: int):
     if not current_user.role.may_read_dashboard:
         abort(403, description="门贴较多时由社区负责人或街道管理员在后台生成，请按网格打印")
     area = get_area(current_user, area_id)
+    job = start_job(current_user, "labels", area, _labels_campaign(area))
+    db.session.commit()
+    return redirect(url_for("dash.job", job_id=job.id))
+
+
+def _labels_campaign(area):
+    """The campaign ``?campaign=`` names, printed on the labels' heading (None without one); 404 if not the area's."""
     campaign = None
     if campaign_id := query_id("campaign"):
         campaign = campaign_for(area, campaign_id, drafts=sees_drafts(current_user))
         if campaign is None:
             abort(404)
-    job = start_job(current_user, "labels", area, campaign)
-    db.session.commit()
-    return redirect(url_for("dash.job", job_id=job.id))
+    return campaign

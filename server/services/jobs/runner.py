@@ -8,6 +8,7 @@ long read goes on.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from flask import current_app
 from sqlalchemy import update
@@ -21,6 +22,8 @@ from .kinds import JobFailed
 
 #: What a person is told when a job fails for a reason that is ours, not theirs (the traceback is in the log).
 INTERNAL_FAILURE = "生成失败：服务器内部错误，已记录。请稍后重试，或联系管理员"
+#: The page polls every 1.5 s; progress written more often would only be more commits.
+PROGRESS_EVERY = 0.5
 #: What a person is told when the worker was stopped (a restart, a deployment) while their job ran.
 INTERRUPTED = "后台任务进程在生成过程中停止（例如服务器重启），文件未生成，请重新发起"
 
@@ -31,20 +34,20 @@ def run_job(job_id: str) -> None:
     if job is None or job.status is not JobStatus.QUEUED:
         current_app.logger.warning("job %s: not queued (%s), not run", job_id, job.status if job else "missing")
         return
-    kind = kind_of(job)
-    job.status = JobStatus.RUNNING
-    job.total = kind.count(job)
-    db.session.commit()
-    folder = job_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{job.id}{kind.extension}"
+    kind_name = job.kind
     try:
+        kind = kind_of(job)
+        job.status, job.total = JobStatus.RUNNING, kind.count(job)
+        db.session.commit()
+        folder = job_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{job.id}{kind.extension}"
         with replacing(folder / name) as partial:
-            rows = kind.work(job, partial, _progress(job.id))
+            rows = kind.work(job, partial, _progress(job_id))
     except JobFailed as failure:
         _fail(job_id, failure.message)
     except Exception:  # noqa: BLE001 — any failure ends the job in words, never a traceback to the person
-        current_app.logger.exception("job %s (%s) failed", job_id, job.kind)
+        current_app.logger.exception("job %s (%s) failed", job_id, kind_name)
         _fail(job_id, INTERNAL_FAILURE)
     else:
         db.session.rollback()  # ends the work's long read, whose snapshot (SQLite) predates the progress written
@@ -63,7 +66,14 @@ def interrupt_job(job_id: str) -> None:
 
 
 def _progress(job_id: str):
+    """The work's ``progress(done)``: written at most every ``PROGRESS_EVERY`` seconds, each time committed."""
+    last = 0.0
+
     def write(done: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_EVERY:
+            return
+        last = time.monotonic()
         with db.engine.begin() as connection:
             connection.execute(update(Job).where(Job.id == job_id).values(done=done))
     return write
