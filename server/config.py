@@ -238,7 +238,7 @@ def _instance_secret(path: Path, make) -> tuple[str, bool]:
 
 
 #: What ``JOB_QUEUE_URL`` may name: the queue the background jobs wait in (``server/job_queue.py``).
-JOB_QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "postgres", "memory")
+JOB_QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "postgres", "postgresql+psycopg", "memory")
 
 
 def job_settings(env) -> dict:

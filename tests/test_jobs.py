@@ -188,3 +188,27 @@ def test_building_the_app_opens_no_queue_until_a_job_is_queued(tmp_path):
     with app.app_context():
         assert not job_queue().runs_in_process and job_queue().huey is not None
     assert queue_file.exists()
+
+
+def test_a_job_travels_through_the_production_queue_from_the_page_to_the_worker(client, app, field, database,
+                                                                               monkeypatch):
+    """Redis beside SQLite, PostgreSQL itself beside PostgreSQL: the page queues the job, a worker takes it out."""
+    from server.job_queue import JobQueue
+
+    url = ("redis://127.0.0.1:6379/14" if database.backend == "sqlite"
+           else database.url)  # as DATABASE_URL is written: postgresql+psycopg://…
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", url)
+    queue = JobQueue(app)
+    monkeypatch.setitem(app.extensions, "qiaomen.job_queue", queue)
+    queue.huey.flush()
+    try:
+        sign_in(client, "head_a")
+        job_id = job_id_of(start_export(client, field.campaign, field.community_a))
+        assert client.get(f"/dashboard/jobs/{job_id}.json").get_json()["status"] == "queued"
+        task = queue.huey.dequeue()  # as a consumer's worker thread does
+        assert task.args == (job_id,)
+        queue.huey.execute(task)
+        assert client.get(f"/dashboard/jobs/{job_id}.json").get_json()["status"] == "done"
+        assert client.get(f"/dashboard/jobs/{job_id}/file").status_code == 200
+    finally:
+        queue.huey.flush()
