@@ -32,10 +32,10 @@ def _request(kind, f):
         "ledger_street": ("GET", f"{API}/ledger?campaign_id={f.campaign.id}&area_id={f.street.id}", None),
         "files": ("POST", f"{API}/files", "upload"),
         # One campaign in the field: compared with itself, a caller who may ask is answered 400, not 200.
-        "rounds_a": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}&area={f.community_a.id}",
-                     None),
-        "rounds_street": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}&area={f.street.id}",
-                          None),
+        "rounds_a": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}"
+                            f"&area={f.community_a.id}", None),
+        "rounds_street": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}"
+                                 f"&area={f.street.id}", None),
     }[kind]
 
 

@@ -1,6 +1,7 @@
 """Two rounds compared: each round's figures are the ledger's, per area, community and grid, with the change in
 percentage points; the same campaign twice, or an area a campaign does not cover, is refused."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -11,6 +12,7 @@ from server.services.reports import RoundsRefused, agreement, compare_rounds, de
 from tests.factories import make_campaign
 from tests.field import bearer
 from tests.rounds import two_rounds
+from tests.staff import sign_in
 
 API = "/api/mp/v1"
 
@@ -126,3 +128,29 @@ def test_the_same_campaign_twice_or_an_uncovered_area_is_a_400_with_the_error_sh
     assert uncovered.status_code == 400 and "不在活动“滨江回头看”的范围内" in uncovered.get_json()["message"]
     missing = _compare(client, app, admin, before=field.campaign.id)
     assert missing.status_code == 422 and "after" in missing.get_json()["errors"]
+
+
+# -- the dashboard page -------------------------------------------------------------------------------------
+
+def test_the_page_shows_the_two_latest_rounds_by_default_with_each_communitys_change(client, app, field):
+    rounds = two_rounds(client, app, field)
+    sign_in(client, "street_admin")
+    page = client.get("/dashboard/rounds", query_string={"area": field.street.id})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "轮次对比" in html and f'<option value="{rounds.first.id}" selected' in html
+    row = re.search(rf'data-testid="round-row-{field.community_a.id}">(.*?)</tr>', html, re.S).group(1)
+    assert "28.6%" in row and "35.7%" in row and '<span class="qd-up">+7.1</span>' in row
+    assert '<span class="qd-down">-100.0</span>' in row
+
+
+def test_the_page_refuses_a_campaign_twice_in_a_flash_and_a_campaign_outside_scope_is_404(client, app, field):
+    theirs = make_campaign(field.community_b, name="滨江回头看", status=CampaignStatus.CLOSED)
+    db.session.commit()
+    sign_in(client, "head_a")
+    same = client.get("/dashboard/rounds", query_string={"before": field.campaign.id, "after": field.campaign.id})
+    assert same.status_code == 400 and "请选择两个不同的活动进行对比" in same.get_data(as_text=True)
+    assert client.get("/dashboard/rounds", query_string={"before": field.campaign.id,
+                                                         "after": theirs.id}).status_code == 404
+    alone = client.get("/dashboard/rounds").get_data(as_text=True)
+    assert 'data-testid="rounds-empty"' in alone
