@@ -4,19 +4,15 @@ from __future__ import annotations
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
-from models import AreaLevel, Role
+from models import AreaLevel
 from server.services.access.scope import get_area_or_first, get_campaign
 from server.services.reports.rounds import RoundsRefused, compare_rounds
 
 from .blueprint import ApiBlueprint
 from .schemas import AreaOut, CountsOut, RatesOut, one_of, record_id
-from .security import BEARER, current_user, requires
+from .security import BEARER, DASHBOARD_READERS, current_user, requires
 
 bp = ApiBlueprint("mp_rounds", __name__, description="轮次对比：同一区域两次活动的入户率、三有率、知晓率、满意度与复核一致率")
-
-#: Heads and admins: those who read the dashboard (the same page shows the comparison).
-READERS = frozenset(role for role in Role if role.may_read_dashboard)
-
 
 class CompareQuery(Schema):
     before = record_id(required=True, metadata={"description": "the earlier campaign (round 1)"})
@@ -70,7 +66,7 @@ class RoundComparisonOut(Schema):
 
 @bp.get("/rounds/compare")
 @bp.doc(security=BEARER)
-@requires(READERS)
+@requires(DASHBOARD_READERS)  # the dashboard's 轮次对比 answers the same
 @bp.arguments(CompareQuery, location="query")
 @bp.response(200, RoundComparisonOut)
 def compare(query):

@@ -152,5 +152,7 @@ def test_the_page_refuses_a_campaign_twice_in_a_flash_and_a_campaign_outside_sco
     assert same.status_code == 400 and "请选择两个不同的活动进行对比" in same.get_data(as_text=True)
     assert client.get("/dashboard/rounds", query_string={"before": field.campaign.id,
                                                          "after": theirs.id}).status_code == 404
+    half = client.get("/dashboard/rounds", query_string={"before": field.campaign.id})
+    assert half.status_code == 400 and "请选择第一轮和第二轮两个活动" in half.get_data(as_text=True)
     alone = client.get("/dashboard/rounds").get_data(as_text=True)
     assert 'data-testid="rounds-empty"' in alone

@@ -20,12 +20,10 @@ from server.services.registry.door_order import by_code_point
 
 from .agreement import agreement
 
-#: The rates compared, each with the count it is a share of and what it is over: (rate, part, respondents).
-#: 入户率 and 三有率 are over the households in scope; 知晓率 and 满意度 over their respondents.
-COMPARED = (("contacted", "contacted", "in_scope"), ("documented", "documented", "in_scope"),
-            ("knowledge", "quiz_passed", "quiz_respondents"),
-            ("satisfaction", "satisfied", "satisfaction_respondents"),
-            ("agreement", "agreed", "checked"))
+#: The rates compared, each with the count shown beside it: the households entered (入户率) or documented (三有率),
+#: the respondents (知晓率, 满意度), the checks done (复核一致率).
+COMPARED = (("contacted", "contacted"), ("documented", "documented"), ("knowledge", "quiz_respondents"),
+            ("satisfaction", "satisfaction_respondents"), ("agreement", "checked"))
 
 
 class RoundsRefused(ValueError):
@@ -46,7 +44,8 @@ class RoundFigures:
     def rates(self) -> dict[str, float | None]:
         return {**rates(self.counts), "agreement": rate(self.agreed, self.checked)}
 
-    def part(self, name: str) -> int:
+    def count(self, name: str) -> int:
+        """A ledger counter, or ``checked``/``agreed``."""
         return {"checked": self.checked, "agreed": self.agreed}.get(name, self.counts.get(name, 0))
 
 
@@ -129,5 +128,5 @@ def compare_rounds(before: Campaign, after: Campaign, area: Area) -> RoundCompar
         name = f"{a.parent.name} · {a.name}" if a.level is AreaLevel.GRID and a.id != area.id else a.name
         old, new = was[a.id], now[a.id]
         rows.append(RoundRow(a.id, name, a.level.value, old, new,
-                             {key: change(old.rates[key], new.rates[key]) for key, _, _ in COMPARED}))
+                             {key: change(old.rates[key], new.rates[key]) for key, _ in COMPARED}))
     return RoundComparison(before, after, area, rows)
