@@ -141,6 +141,8 @@ def test_the_pdf_renders_its_charts_and_headline_figures_and_the_workbook_reads_
     communities = list(workbook["分社区"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[3]) for row in communities] == [(c.name, c.counts["contacted"]) for c in figures.children]
     assert len(list(workbook["趋势"].iter_rows(min_row=2))) == 30
+    checks = list(workbook["复核"].iter_rows(min_row=2, values_only=True))
+    assert ("合计", "合计", 2, 1, 0.5, 1) in checks and ("宣传人员", "王网格", 2, 1, 0.5, 1) in checks
 
 
 def test_the_cli_writes_both_files_and_prints_the_headline(runner, month, tmp_path):

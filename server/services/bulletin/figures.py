@@ -191,7 +191,7 @@ def monthly_figures(campaign: Campaign, area: Area, month: dt.date, today: dt.da
         raise MonthNotStarted(f"{month.year}年{month.month}月尚未开始")
     span, view = month_span(month), ledger_view(campaign, area)
     level = RANKED_LEVEL.get(area.level)
-    ranked = rankings(campaign, area, level, today=_last_day(month, today)) if level else []
+    ranked = rankings(campaign, area, level, today=today) if level else []  # now, as the ledger's figures
     red, black = red_and_black(ranked)
     by_worker, by_grid = agreement(campaign, area, span)
     to_date = {code: n for code, _, n in material_totals(campaign, area)}

@@ -104,13 +104,16 @@ def _rankings(book: _Sheets, f: MonthlyFigures) -> None:
 
 
 def _checks(book: _Sheets, f: MonthlyFigures) -> None:
-    sheet = book.sheet("复核", [("网格", 24), ("复核户数", 10), ("属实", 8), ("属实率", 8), ("虚假走访", 10)])
-    for index, a in enumerate([*f.checks_by_grid, f.checks], 1):
-        book.cell(sheet, index, 0, a.name)
-        for col, value in enumerate((a.checked, a.agreed), 1):
+    sheet = book.sheet("复核", [("按", 10), ("网格 / 宣传人员", 24), ("复核户数", 10), ("属实", 8), ("属实率", 8),
+                              ("虚假走访", 10)])
+    rows = [*(("网格", a) for a in f.checks_by_grid), ("合计", f.checks), *(("宣传人员", a) for a in f.checks_by_worker)]
+    for index, (by, a) in enumerate(rows, 1):
+        book.cell(sheet, index, 0, by)
+        book.cell(sheet, index, 1, a.name)
+        for col, value in enumerate((a.checked, a.agreed), 2):
             book.cell(sheet, index, col, value)
-        book.cell(sheet, index, 3, a.rate, rate=True)
-        book.cell(sheet, index, 4, a.found_false)
+        book.cell(sheet, index, 4, a.rate, rate=True)
+        book.cell(sheet, index, 5, a.found_false)
 
 
 def _feedback(book: _Sheets, f: MonthlyFigures) -> None:
