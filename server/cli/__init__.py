@@ -20,6 +20,7 @@ def commands() -> list:
     from .ledger import rebuild_ledger_command
     from .maintenance import backup_command, sweep_files_command
     from .pledges import verify_pledges_command
+    from .reports import monthly_report_command
     from .retention import purge_command
     from .roster import import_workers_command
     from .users import create_user_command, set_password_command
@@ -28,7 +29,8 @@ def commands() -> list:
         seed_demo_command, import_households_command, create_user_command, qr_labels_command,
         rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
         backup_command, sweep_files_command, set_password_command, create_area_command, list_areas_command,
-        import_workers_command, create_campaign_command, activate_campaign_command, end_campaign_command)]
+        import_workers_command, create_campaign_command, activate_campaign_command, end_campaign_command,
+        monthly_report_command)]
 
 
 def _in_plain_words(command: click.Command) -> click.Command:

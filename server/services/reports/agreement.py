@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import Area, Campaign, Household, SpotCheck, User, Visit
 from server.extensions import db
 from server.services.ledger import rate
-from server.services.reports.coverage import households_under_clause
+from server.services.reports.coverage import Span, households_under_clause
 
 
 def checks_under(campaign: Campaign, area: Area):
@@ -34,13 +34,15 @@ class Agreement:
         return rate(self.agreed, self.checked)
 
 
-def agreement(campaign: Campaign, area: Area) -> tuple[list[Agreement], list[Agreement]]:
-    """The agreement rate of the checks done in ``area``: per worker, and per grid."""
+def agreement(campaign: Campaign, area: Area, span: Span | None = None) -> tuple[list[Agreement], list[Agreement]]:
+    """The agreement rate of the checks done in ``area`` (done within ``span``, if given): per worker, and per grid."""
     by_worker: dict[int, Agreement] = {}
     by_grid: dict[int, Agreement] = {}
+    done = checks_under(campaign, area).where(SpotCheck.checked_at.is_not(None))
+    if span is not None:
+        done = done.where(SpotCheck.checked_at >= span[0], SpotCheck.checked_at < span[1])
     rows = db.session.execute(
-        checks_under(campaign, area).where(SpotCheck.checked_at.is_not(None))
-        .join(User, User.id == Visit.worker_id).join(Household, Household.id == Visit.household_id)
+        done.join(User, User.id == Visit.worker_id).join(Household, Household.id == Visit.household_id)
         .add_columns(User, Household)).all()
     for check, worker, household in rows:
         grid = household.building.grid
