@@ -43,7 +43,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
     return {"title": ParagraphStyle("title", base, fontSize=17, leading=24, alignment=1, spaceAfter=4),
             "sub": ParagraphStyle("sub", base, fontSize=9, textColor=GREY, alignment=1, spaceAfter=8),
-            "h": ParagraphStyle("h", base, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, textColor=GREEN),
+            "h": ParagraphStyle("h", base, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, textColor=GREEN,
+                                keepWithNext=1),  # a heading never ends a page
             "body": base, "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11)}
 
 
