@@ -13,12 +13,12 @@ def register(app: Flask) -> None:
     """Bind the API to the app: the spec, the bearer scheme and every resource's blueprint."""
     from server.extensions import api, csrf
 
-    from . import auth, campaigns, checks, files, households, ledger, visits
+    from . import auth, campaigns, checks, files, households, ledger, rounds, visits
     from .schemas import ErrorOut
 
     api.ERROR_SCHEMA = ErrorOut  # documents server/errors.py's shape, field by field
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    for module in (auth, campaigns, households, files, visits, ledger, checks):
+    for module in (auth, campaigns, households, files, visits, ledger, checks, rounds):
         csrf.exempt(module.bp)  # bearer tokens, no cookies: nothing to forge
         api.register_blueprint(module.bp)

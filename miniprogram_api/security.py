@@ -14,6 +14,8 @@ from server.services.access.tokens import BIND, FULL, InvalidToken, TokenClaims,
 STAFF = frozenset(Role)
 #: Those who knock on doors and record visits.
 VISITORS = frozenset(role for role in Role if role.records_visits)
+#: Heads and admins: those who read the dashboard.
+DASHBOARD_READERS = frozenset(role for role in Role if role.may_read_dashboard)
 
 BEARER = [{"bearerAuth": []}]
 

@@ -165,11 +165,22 @@ def app(database, tmp_path, tmp_path_factory, request):
 
 
 def _truncate_all() -> None:
-    """Empty every table between tests; the audit log's append-only triggers are lifted for that moment only."""
+    """Empty every table between tests, sequences restarted.
+
+    On PostgreSQL, as the superuser the suite runs as, a DELETE of every table with triggers and foreign-key checks
+    off for that transaction (``session_replication_role = replica``): a hundredth of a TRUNCATE's cost, which
+    rewrites every table's files. Elsewhere, the audit log's append-only triggers are lifted for that moment only.
+    """
     from models.audit import APPEND_ONLY_TRIGGERS, DROP_APPEND_ONLY_TRIGGERS
 
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql" and _is_superuser(conn):
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text("; ".join(f'DELETE FROM "{table}"' for table in tables)))
+            conn.execute(text("SELECT setval(c.oid::regclass, 1, false) FROM pg_class c JOIN pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
+            return
         for statement in DROP_APPEND_ONLY_TRIGGERS[conn.dialect.name]:
             conn.execute(text(statement))
         if conn.dialect.name == "postgresql":
@@ -179,6 +190,16 @@ def _truncate_all() -> None:
                 conn.execute(text(f'DELETE FROM "{table}"'))
         for statement in APPEND_ONLY_TRIGGERS[conn.dialect.name]:
             conn.execute(text(statement))
+
+
+_superuser: dict[str, bool] = {}
+
+
+def _is_superuser(conn) -> bool:
+    url = str(conn.engine.url)
+    if url not in _superuser:
+        _superuser[url] = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    return _superuser[url]
 
 
 @pytest.fixture

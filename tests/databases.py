@@ -48,6 +48,8 @@ def create_postgres_database(label: str) -> RunDatabase:
     try:
         with psycopg.connect(_psycopg_url(admin), autocommit=True, connect_timeout=5) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            # A test database need not survive a crash of the server: commits do not wait for the disk.
+            conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(sql.Identifier(name)))
     except psycopg.OperationalError as exc:
         # Under CI, or when a URL was given, an unreachable server fails the run: it never skips.
         pytest.fail(f"PostgreSQL suite requested but {admin} is unreachable: {exc}", pytrace=False)

@@ -31,6 +31,11 @@ def _request(kind, f):
         "ledger_b": ("GET", f"{API}/ledger?campaign_id={f.campaign.id}&area_id={f.community_b.id}", None),
         "ledger_street": ("GET", f"{API}/ledger?campaign_id={f.campaign.id}&area_id={f.street.id}", None),
         "files": ("POST", f"{API}/files", "upload"),
+        # One campaign in the field: compared with itself, a caller who may ask is answered 400, not 200.
+        "rounds_a": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}"
+                            f"&area={f.community_a.id}", None),
+        "rounds_street": ("GET", f"{API}/rounds/compare?before={f.campaign.id}&after={f.campaign.id}"
+                                 f"&area={f.street.id}", None),
     }[kind]
 
 
@@ -50,6 +55,8 @@ MATRIX = {
     "ledger_b":      (404, 404, 404, 404, 200, 200),
     "ledger_street": (404, 404, 404, 404, 404, 200),
     "files":         (201, 201, 201, 201, 201, 403),
+    "rounds_a":      (403, 403, 403, 400, 404, 400),
+    "rounds_street": (403, 403, 403, 404, 404, 400),
 }
 CALLERS = ("worker_a1", "worker_b1", "volunteer_a", "head_a", "head_b", "street_admin")
 

@@ -9,8 +9,10 @@ from server.services.demo.city import CITY_CENTER, DEMO_PASSWORD
 from server.services.privacy.phones import mobile_number
 
 
-def seed(runner, *args):
-    result = runner.invoke(args=["seed-demo", *args])
+def seed(runner, *args, activity: str = "0"):
+    """``seed-demo`` with its arguments; without simulated field work unless ``activity`` is given (the city is what
+    these tests read, and the visits cost nine tenths of the time)."""
+    result = runner.invoke(args=["seed-demo", *args, *(["--activity", activity] if activity else [])])
     assert result.exit_code == 0, result.output
     return result
 
@@ -64,8 +66,9 @@ def test_every_community_has_a_head_and_every_grid_a_worker_and_each_login_is_pr
     assert re.search(r"worker\S+\s+[A-Z2-9]{5}-[A-Z2-9]{5}", result.output)
 
 
-def test_a_demo_head_can_log_in_and_see_their_community(runner, client, login):
-    seed(runner, "--households", "300")
+def test_a_demo_head_can_log_in_and_see_their_community_with_two_weeks_of_simulated_visits(runner, client, login):
+    result = seed(runner, "--households", "300", activity=None)  # the default share of households visited
+    assert re.search(r"已模拟近两周的入户走访 [1-9]\d* 次", result.output)
     response = login("head1", DEMO_PASSWORD, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

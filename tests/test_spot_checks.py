@@ -10,10 +10,11 @@ import pytest
 from models import CheckReason, HouseholdProgress, LedgerArea, ResidentWord, SpotCheck
 from server.extensions import db
 from server.services.access.scope import OutOfScope, get_spot_check
-from server.services.checks import (CheckAlreadyDone, CheckerIsTheWorker, CheckInputError, agreement,
-                                    answer_last_visit, assign_checker, check_queue, checks_of, disputed_visits,
-                                    draw_round, record_check, sample_visits)
+from server.services.checks import (CheckAlreadyDone, CheckerIsTheWorker, CheckInputError, answer_last_visit,
+                                    assign_checker, check_queue, checks_of, disputed_visits, draw_round, record_check,
+                                    sample_visits)
 from server.services.ledger.rebuild import rebuild_ledger
+from server.services.reports import agreement
 from tests.field import bearer, upload, visit_payload
 from tests.test_ledger_invariant import assert_invariant
 

@@ -21,6 +21,7 @@ def commands() -> list:
     from .ledger import rebuild_ledger_command
     from .maintenance import backup_command, sweep_files_command
     from .pledges import verify_pledges_command
+    from .reports import monthly_report_command
     from .retention import purge_command
     from .roster import import_workers_command
     from .users import create_user_command, set_password_command
@@ -30,7 +31,7 @@ def commands() -> list:
         rebuild_ledger_command, verify_pledges_command, export_ledger_command, purge_command,
         backup_command, sweep_files_command, set_password_command, create_area_command, list_areas_command,
         import_workers_command, create_campaign_command, activate_campaign_command, end_campaign_command,
-        jobs_group)]
+        monthly_report_command, jobs_group)]
 
 
 def _in_plain_words(command: click.Command) -> click.Command:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from models import Area, Campaign, SpotCheck, SpotCheckRound, User
 from server.extensions import db
 from server.services.canvassing.team import workers_under
-from server.services.checks.results import Agreement, Disputed, agreement, check_queue, disputed_visits
+from server.services.checks.results import Disputed, check_queue, disputed_visits
+from server.services.reports.agreement import Agreement, agreement
 
 
 @dataclass

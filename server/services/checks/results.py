@@ -16,7 +16,8 @@ from models import (Area, Campaign, FileKind, Household, Pledge, ResidentAnswer,
                     User, Visit, VisitMaterial, utcnow)
 from server.extensions import db
 from server.services.files.uploads import UploadRejected, store_upload
-from server.services.ledger import rate, strike_visit
+from server.services.ledger import strike_visit
+from server.services.reports.agreement import checks_under
 from server.services.reports.coverage import households_under_clause
 
 
@@ -126,14 +127,9 @@ def record_check_from_page(check: SpotCheck, checker: User, form: dict, photo: b
 
 # -- reading -------------------------------------------------------------------------------------------------
 
-def _checks_under(campaign: Campaign, area: Area):
-    return (select(SpotCheck).join(Visit, Visit.id == SpotCheck.visit_id)
-            .where(Visit.campaign_id == campaign.id, Visit.household_id.in_(households_under_clause(area))))
-
-
 def check_queue(campaign: Campaign, area: Area) -> list[SpotCheck]:
     """The checks not yet done in the area, the disputed first, then by when they were queued."""
-    checks = db.session.scalars(_checks_under(campaign, area).where(SpotCheck.checked_at.is_(None))
+    checks = db.session.scalars(checks_under(campaign, area).where(SpotCheck.checked_at.is_(None))
                                 .order_by(SpotCheck.queued_at, SpotCheck.id)).all()
     return sorted(checks, key=lambda c: c.reason.value != "disputed")
 
@@ -143,36 +139,6 @@ def checks_of(checker: User, *, done: bool = False) -> list[SpotCheck]:
     waiting = SpotCheck.checked_at.is_not(None) if done else SpotCheck.checked_at.is_(None)
     return db.session.scalars(select(SpotCheck).where(SpotCheck.checker_id == checker.id, waiting)
                               .order_by(SpotCheck.queued_at, SpotCheck.id)).all()
-
-
-@dataclass
-class Agreement:
-    name: str
-    checked: int = 0
-    agreed: int = 0
-    found_false: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return rate(self.agreed, self.checked)
-
-
-def agreement(campaign: Campaign, area: Area) -> tuple[list[Agreement], list[Agreement]]:
-    """The agreement rate of the checks done in ``area``: per worker, and per grid."""
-    by_worker: dict[int, Agreement] = {}
-    by_grid: dict[int, Agreement] = {}
-    rows = db.session.execute(
-        _checks_under(campaign, area).where(SpotCheck.checked_at.is_not(None))
-        .join(User, User.id == Visit.worker_id).join(Household, Household.id == Visit.household_id)
-        .add_columns(User, Household)).all()
-    for check, worker, household in rows:
-        grid = household.building.grid
-        for total in (by_worker.setdefault(worker.id, Agreement(worker.name)),
-                      by_grid.setdefault(grid.id, Agreement(f"{grid.parent.name} · {grid.name}"))):
-            total.checked += 1
-            total.agreed += int(bool(check.agrees))
-            total.found_false += int(check.visited is False)
-    return (sorted(by_worker.values(), key=lambda a: a.name), sorted(by_grid.values(), key=lambda a: a.name))
 
 
 @dataclass

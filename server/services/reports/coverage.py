@@ -32,20 +32,28 @@ def households_under_clause(area: Area):
     return select(Household.id).where(Household.building_id.in_(buildings))
 
 
-def material_totals(campaign: Campaign, area: Area) -> list[tuple[str, str, int]]:
-    handed = dict(db.session.execute(
-        select(VisitMaterial.material_id, func.sum(VisitMaterial.quantity))
-        .join(Visit, Visit.id == VisitMaterial.visit_id)
-        .where(Visit.campaign_id == campaign.id, Visit.household_id.in_(households_under_clause(area)))
-        .group_by(VisitMaterial.material_id)).all())
+#: A span of time, from (kept) to (left out), both UTC: e.g. a Beijing month (``monthly_figures.month_span``).
+Span = tuple[dt.datetime, dt.datetime]
+
+
+def material_totals(campaign: Campaign, area: Area, span: Span | None = None) -> list[tuple[str, str, int]]:
+    """How many of each campaign material were handed out under ``area`` (on visits within ``span``, if given)."""
+    query = (select(VisitMaterial.material_id, func.sum(VisitMaterial.quantity))
+             .join(Visit, Visit.id == VisitMaterial.visit_id)
+             .where(Visit.campaign_id == campaign.id, Visit.household_id.in_(households_under_clause(area))))
+    if span is not None:
+        query = query.where(Visit.visited_at >= span[0], Visit.visited_at < span[1])
+    handed = dict(db.session.execute(query.group_by(VisitMaterial.material_id)).all())
     return [(m.code, m.name, int(handed.get(m.id, 0))) for m in campaign.materials]
 
 
-def feedback_totals(campaign: Campaign, area: Area) -> dict[str, int]:
-    counts = dict(db.session.execute(
-        select(Feedback.status, func.count(Feedback.id))
-        .where(Feedback.campaign_id == campaign.id, Feedback.household_id.in_(households_under_clause(area)))
-        .group_by(Feedback.status)).all())
+def feedback_totals(campaign: Campaign, area: Area, span: Span | None = None) -> dict[str, int]:
+    """The opinions left under ``area`` (within ``span``, if given), counted by where they stand now."""
+    query = (select(Feedback.status, func.count(Feedback.id))
+             .where(Feedback.campaign_id == campaign.id, Feedback.household_id.in_(households_under_clause(area))))
+    if span is not None:
+        query = query.where(Feedback.created_at >= span[0], Feedback.created_at < span[1])
+    counts = dict(db.session.execute(query.group_by(Feedback.status)).all())
     return {status.value: counts.get(status, 0) for status in FeedbackStatus}
 
 

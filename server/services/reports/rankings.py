@@ -73,6 +73,16 @@ def rankings(campaign: Campaign, area: Area, level: AreaLevel, today: dt.date | 
     return sorted(ranked, key=lambda r: (-(r.contact_rate or 0), -(r.documented_rate or 0), r.area.path))
 
 
+#: The 红榜 is the first this many of a ranking, the 黑榜 the last this many, once there are twice as many to rank.
+PLACES_MARKED = 3
+
+
+def red_and_black(ranked: list[Ranked]) -> tuple[list[Ranked], list[Ranked]]:
+    """The 红榜 (the best ``PLACES_MARKED``) and the 黑榜 (the worst, last first), as the 红黑榜 page marks them."""
+    black = ranked[-PLACES_MARKED:][::-1] if len(ranked) > 2 * PLACES_MARKED else []
+    return ranked[:PLACES_MARKED], black
+
+
 def _opinion(counters: LedgerArea | None) -> tuple:
     """知晓率 and 满意度 of a roll-up, each after its respondents: (答题户, 知晓率, 满意度答题户, 满意度)."""
     if counters is None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from models import (Building, Campaign, Household, Outcome, Pledge, ResidentAnswer, ResidentWord, StoredFile, User, Visit,
-                    VisitMaterial, evidences)
+from models import (Building, Campaign, Household, Outcome, Pledge, ResidentAnswer, ResidentWord, StoredFile, User,
+                    Visit, VisitMaterial, evidences)
 from server.extensions import db
 from server.services.ledger.counters import local_day, rate
 from server.services.reports.coverage import households_under_clause

@@ -1,4 +1,5 @@
-"""The community head's dashboard: coverage, map, building charts, revisits, workers, feedback, 台账, rankings.
+"""The community head's dashboard: coverage, map, building charts, revisits, workers, feedback, 台账, rankings,
+two rounds compared.
 
 Heads see their community; street and district admins their street or
 district. Anything outside the caller's areas is 404; a worker account gets 403.
@@ -69,5 +70,5 @@ def optional_selection() -> Selection | None:
 def register_views() -> None:
     """Import the view modules, which attach their routes to ``bp``."""
     from . import (areas, assignments, campaigns, checks, exports, feedback, imports, overview,  # noqa: F401
-                   positions, quiz, roster, team, work)
+                   positions, quiz, roster, rounds, team, work)
 

@@ -9,6 +9,7 @@ from models import AreaLevel
 from server.services.canvassing.assignments import worker_progress
 from server.services.canvassing.team import workers_under
 from server.services.registry.positions import count_unplaced
+from server.services.reports.rankings import PLACES_MARKED
 from server.services.reports.rankings import rankings as rank_areas
 from server.services.reports.revisits import not_yet_visited, revisits_due
 from server.services.reports.worker_activity import flags, worker_days
@@ -53,4 +54,4 @@ def rankings():
         tables.append(("社区", rank_areas(chosen.campaign, chosen.area, AreaLevel.COMMUNITY)))
     if chosen.area.level is not AreaLevel.GRID:
         tables.append(("网格", rank_areas(chosen.campaign, chosen.area, AreaLevel.GRID)))
-    return render_template("dashboard/rankings.html", chosen=chosen, tables=tables)
+    return render_template("dashboard/rankings.html", chosen=chosen, tables=tables, marked=PLACES_MARKED)
