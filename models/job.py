@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
@@ -52,6 +53,11 @@ class Job(Base):
 
     area: Mapped[Area] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
+
+    @property
+    def parameters(self) -> dict:
+        """What the work function was asked for beyond the area and campaign (e.g. a report's month)."""
+        return json.loads(self.params) if self.params else {}
 
     def expired(self, now: dt.datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now

@@ -212,3 +212,23 @@ def test_a_job_travels_through_the_production_queue_from_the_page_to_the_worker(
         assert client.get(f"/dashboard/jobs/{job_id}/file").status_code == 200
     finally:
         queue.huey.flush()
+
+
+def test_a_new_kind_is_one_registered_function_given_its_parameters(client, app, field, monkeypatch):
+    from server.services.jobs import job_kind, start_job
+
+    seen = {}
+
+    def month_notes(job, output, progress):
+        seen.update(job.parameters)
+        output.write_text(f"{job.area.name} {job.parameters['month']}", encoding="utf-8")
+        return 1
+
+    monkeypatch.setitem(KINDS, "notes", None)  # put back as it was after the test
+    job_kind("notes", title="月度说明", extension=".txt", mimetype="text/plain", download_name="{area}-说明.txt",
+             count=lambda job: 1)(month_notes)
+    job = start_job(field.users["head_a"], "notes", field.community_a, params={"month": "2026-11"})
+    _db.session.commit()  # queued on commit; memory:// runs it at once
+    sign_in(client, "head_a")
+    response = client.get(f"/dashboard/jobs/{job.id}/file")
+    assert response.get_data(as_text=True) == "金桥社区 2026-11" and seen == {"month": "2026-11"}

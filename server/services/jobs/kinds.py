@@ -1,8 +1,10 @@
 """What a background job can be: one registered work function per kind.
 
 A work function writes the job's file at ``output`` and returns how many rows
-(households, labels) it holds, calling ``progress(done)`` as it goes. It runs in
-the worker, inside an app context, with the job's area and campaign loaded. To
+(households, labels) it holds, calling ``progress(done)`` as it goes (out of the
+kind's ``count(job)``). It runs in the worker, inside an app context, with the job's
+area and campaign loaded; what else it was asked is ``job.parameters`` (given to
+``start_job(..., params=)``). To
 add a kind (the monthly report, a large import), register one function here::
 
     @job_kind("monthly_report", title="月报", extension=".xlsx", mimetype=XLSX, download_name="{area}-月报.xlsx")
