@@ -199,5 +199,5 @@ def test_an_upload_left_unconfirmed_is_deleted_after_an_hour(client, app, field)
     hour_ago = time.time() - MAX_AGE_SECONDS - 1
     for name in _staged_files(app):
         os.utime(Path(app.config["UPLOAD_DIR"]) / "imports" / name, (hour_ago, hour_ago))
-    assert app.test_cli_runner().invoke(args=["sweep-files"]).output.endswith("过期的待导入台账 1 个\n")
+    assert app.test_cli_runner().invoke(args=["sweep-files"]).output.endswith("过期的待导入台账 1 个，过期的导出文件 0 个\n")
     assert _staged_files(app) == [] and client.get(preview_url).status_code == 404
