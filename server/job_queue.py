@@ -20,6 +20,8 @@ from flask import Flask, current_app
 from huey import MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
 from huey.signals import SIGNAL_INTERRUPTED
 
+from server.extensions import db
+
 #: One queue name for every process of an instance: web workers put jobs in, ``flask jobs worker`` takes them out.
 QUEUE_NAME = "qiaomen-jobs"
 
@@ -67,8 +69,6 @@ class JobQueue:
 
         @huey.task(name="qiaomen.run_job")
         def run(job_id: str) -> None:
-            from server.services.jobs.runner import run_job
-
             with app.app_context():  # a job outside any request: a session of its own, closed when it ends
                 run_job(job_id)
 
@@ -100,6 +100,25 @@ class JobQueue:
     def consumer(self, workers: int = 2, **options):
         """A huey consumer running jobs on ``workers`` threads (``flask jobs worker``)."""
         return self.huey.create_consumer(workers=workers, worker_type="thread", **options)
+
+
+def run_job(job_id: str) -> None:
+    """Run the queued job ``job_id`` to its end: the job's unit of work, committed step by step as a command's is."""
+    from server.services.jobs import failure_message, mark_done, mark_failed, start_running, write_job_file
+
+    try:
+        started = start_running(job_id)
+        if started is None:
+            return
+        db.session.commit()
+        name, rows = write_job_file(*started)
+    except Exception as error:  # noqa: BLE001 — any failure ends the job in words, never a traceback to the person
+        db.session.rollback()
+        mark_failed(job_id, failure_message(error, job_id))
+    else:
+        db.session.rollback()  # ends the work's long read, whose snapshot (SQLite) predates the progress written
+        mark_done(started[0], name, rows)
+    db.session.commit()
 
 
 def job_queue() -> JobQueue:

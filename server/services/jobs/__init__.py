@@ -12,7 +12,8 @@ from .jobs import (
     start_job,
 )
 from .kinds import KINDS, JobFailed, JobKind, job_kind
-from .runner import INTERNAL_FAILURE, INTERRUPTED, interrupt_job, run_job
+from .runner import (INTERNAL_FAILURE, INTERRUPTED, failure_message, interrupt_job, mark_done, mark_failed,
+                     start_running, write_job_file)
 
 __all__ = [
     "INTERNAL_FAILURE",
@@ -23,13 +24,17 @@ __all__ = [
     "JobKind",
     "JobNotReady",
     "KINDS",
+    "failure_message",
     "interrupt_job",
+    "mark_done",
+    "mark_failed",
     "job_file",
     "job_folder",
     "job_kind",
     "kind_of",
     "recent_jobs",
     "remove_expired_job_files",
-    "run_job",
+    "start_running",
+    "write_job_file",
     "start_job",
 ]

@@ -1,9 +1,10 @@
 """Running one job in the worker: mark it running, call its kind's work function, keep its file, say how it ended.
 
-``run_job`` is where a job's unit of work begins and ends, as a view's or a CLI
-command's does: it commits (running, then done or failed). Progress is written on
-a connection of its own, committed at once, so the page sees it while the work's
-long read goes on.
+These steps flush and never commit: the worker's task (``server/job_queue.py``) is
+where a job's unit of work begins and ends, as a view's or a CLI command's does, and
+commits between them (running, then done or failed). Progress is written on a
+connection of its own, committed at once, so the page sees it while the work's long
+read goes on.
 """
 from __future__ import annotations
 
@@ -28,34 +29,48 @@ PROGRESS_EVERY = 0.5
 INTERRUPTED = "后台任务进程在生成过程中停止（例如服务器重启），文件未生成，请重新发起"
 
 
-def run_job(job_id: str) -> None:
-    """Run the queued job ``job_id`` to its end; a job that is missing or no longer queued is left alone."""
+def start_running(job_id: str):
+    """The queued job ``job_id`` marked running, with its kind, or None when it is missing or no longer queued."""
     job = db.session.get(Job, job_id)
     if job is None or job.status is not JobStatus.QUEUED:
         current_app.logger.warning("job %s: not queued (%s), not run", job_id, job.status if job else "missing")
-        return
-    kind_name = job.kind
-    try:
-        kind = kind_of(job)
-        job.status, job.total = JobStatus.RUNNING, kind.count(job)
-        db.session.commit()
-        folder = job_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{job.id}{kind.extension}"
-        with replacing(folder / name) as partial:
-            rows = kind.work(job, partial, _progress(job_id))
-    except JobFailed as failure:
-        _fail(job_id, failure.message)
-    except Exception:  # noqa: BLE001 — any failure ends the job in words, never a traceback to the person
-        current_app.logger.exception("job %s (%s) failed", job_id, kind_name)
-        _fail(job_id, INTERNAL_FAILURE)
-    else:
-        db.session.rollback()  # ends the work's long read, whose snapshot (SQLite) predates the progress written
-        now = utcnow()
-        job.status, job.file, job.rows, job.done = JobStatus.DONE, name, rows, max(rows, job.total)
-        job.finished_at = now
-        job.expires_at = now + dt.timedelta(hours=current_app.config["JOB_FILE_HOURS"])
-        db.session.commit()
+        return None
+    kind = kind_of(job)
+    job.status, job.total = JobStatus.RUNNING, kind.count(job)
+    db.session.flush()
+    return job, kind
+
+
+def write_job_file(job: Job, kind) -> tuple[str, int]:
+    """Do the job's work into its file, written whole or not at all; returns the file's name and its rows."""
+    folder = job_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{job.id}{kind.extension}"
+    with replacing(folder / name) as partial:
+        rows = kind.work(job, partial, _progress(job.id))
+    return name, rows
+
+
+def mark_done(job: Job, name: str, rows: int) -> None:
+    now = utcnow()
+    job.status, job.file, job.rows, job.done = JobStatus.DONE, name, rows, max(rows, job.total)
+    job.finished_at = now
+    job.expires_at = now + dt.timedelta(hours=current_app.config["JOB_FILE_HOURS"])
+    db.session.flush()
+
+
+def mark_failed(job_id: str, message: str) -> None:
+    job = db.session.get(Job, job_id)
+    job.status, job.message, job.finished_at = JobStatus.FAILED, message, utcnow()
+    db.session.flush()
+
+
+def failure_message(error: Exception, job_id: str) -> str:
+    """What the person is told of ``error``: a JobFailed's own words, else INTERNAL_FAILURE (the traceback is logged)."""
+    if isinstance(error, JobFailed):
+        return error.message
+    current_app.logger.error("job %s failed", job_id, exc_info=error)
+    return INTERNAL_FAILURE
 
 
 def interrupt_job(job_id: str) -> None:
@@ -77,10 +92,3 @@ def _progress(job_id: str):
         with db.engine.begin() as connection:
             connection.execute(update(Job).where(Job.id == job_id).values(done=done))
     return write
-
-
-def _fail(job_id: str, message: str) -> None:
-    db.session.rollback()
-    job = db.session.get(Job, job_id)
-    job.status, job.message, job.finished_at = JobStatus.FAILED, message, utcnow()
-    db.session.commit()
