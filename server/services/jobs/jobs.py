@@ -18,6 +18,7 @@ from sqlalchemy import event, select, update
 from models import Area, Campaign, Job, JobStatus, User, utcnow
 from server.extensions import db
 from server.job_queue import job_queue
+from server.services.access.audit import record_read
 from server.services.files.atomic import PARTIAL_SUFFIX
 
 from .kinds import KINDS, JobKind
@@ -105,8 +106,8 @@ class JobFile:
     mimetype: str
 
 
-def job_file(job: Job, now: dt.datetime) -> JobFile:
-    """The finished file of ``job``, to send.
+def job_file(job: Job, reader: User, now: dt.datetime, ip: str | None = None) -> JobFile:
+    """The finished file of ``job``, to send to ``reader``; a kind that is audited (the 台账) writes the read.
 
     Raises:
         JobNotReady: the job is queued, running or failed.
@@ -118,6 +119,9 @@ def job_file(job: Job, now: dt.datetime) -> JobFile:
     if job.expired(now) or path is None or not path.is_file():
         raise JobExpired(job.id)
     kind = kind_of(job)
+    if kind.audit:
+        record_read(reader, kind.audit, "area", job.area_id,
+                    {"campaign_id": job.campaign_id, "rows": job.rows, "job_id": job.id}, ip=ip)
     return JobFile(path, kind.download_name.format(area=job.area.name), kind.mimetype)
 
 

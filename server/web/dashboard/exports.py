@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from models import utcnow
 from server.extensions import db
-from server.services.access.audit import record_read
 from server.services.access.scope import get_job
 from server.services.jobs import JobExpired, JobNotReady, job_file, kind_of, recent_jobs, start_job
 
@@ -60,14 +59,9 @@ def job_progress(job_id: str):
 def job_download(job_id: str):
     found = get_job(current_user, job_id)
     try:
-        ready = job_file(found, utcnow())
+        ready = job_file(found, current_user, utcnow(), ip=request.remote_addr)
     except JobNotReady:
         abort(409, description="文件尚未生成：任务还在进行，或已失败")
     except JobExpired:
         abort(410, description=f"文件已过期删除（保留 {current_app.config['JOB_FILE_HOURS']} 小时），请重新导出")
-    kind = kind_of(found)
-    if kind.audit:
-        record_read(current_user, kind.audit, "area", found.area_id,
-                    {"campaign_id": found.campaign_id, "rows": found.rows, "job_id": found.id},
-                    ip=request.remote_addr)
     return send_file(ready.path, as_attachment=True, download_name=ready.download_name, mimetype=ready.mimetype)
